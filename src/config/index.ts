@@ -1,0 +1,83 @@
+import { z } from 'zod';
+
+const DEV_CAMERA_SECRET_KEY = Buffer.alloc(32, 7).toString('base64');
+
+const ZBool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+
+const ZEnv = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/ })
+    .default('postgresql://postgres@127.0.0.1:5432/phatnguoi'),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379/0'),
+  /** BullMQ key prefix; lets several deployments or test files share one Redis. */
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_{}-]+$/).default('pn'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  EVIDENCE_DIR: z.string().min(1).default('./var/evidence'),
+  /** fsync evidence files before the event commits; off only for throw-away benchmarks. */
+  EVIDENCE_FSYNC: ZBool.default(true),
+  BODY_LIMIT_MB: z.coerce.number().positive().max(100).default(10),
+  /** Accepted distance between X-Timestamp and server time (replay window). */
+  SIGNATURE_TOLERANCE_SECONDS: z.coerce.number().int().positive().default(300),
+  /** How far in the future a capturedAt may lie (camera clock drift). */
+  CLOCK_SKEW_SECONDS: z.coerce.number().int().nonnegative().default(300),
+  /** Repeat captures of one act within this window merge into one case. */
+  DEDUP_WINDOW_SECONDS: z.coerce.number().int().positive().default(300),
+  /** How long an API process trusts its cached camera record (secret, status). */
+  CAMERA_CACHE_TTL_MS: z.coerce.number().int().nonnegative().default(5000),
+  /** base64 of 32 random bytes; encrypts camera secrets at rest. */
+  CAMERA_SECRET_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be base64 of exactly 32 bytes')
+    .optional(),
+  OUTBOX_POLL_MS: z.coerce.number().int().positive().default(200),
+  OUTBOX_BATCH_SIZE: z.coerce.number().int().positive().max(5000).default(500),
+  WORKER_CONCURRENCY: z.coerce.number().int().positive().max(500).default(20),
+});
+
+export type TConfig = Omit<z.infer<typeof ZEnv>, 'CAMERA_SECRET_KEY'> & {
+  CAMERA_SECRET_KEY: Buffer;
+  BODY_LIMIT_BYTES: number;
+};
+
+export class ConfigError extends Error {}
+
+/** Parses the environment once; a wrong value names the variable and stops start-up. */
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env): TConfig => {
+  const parsed = ZEnv.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid environment configuration:\n${lines.join('\n')}`);
+  }
+  const { CAMERA_SECRET_KEY, ...rest } = parsed.data;
+  if (!CAMERA_SECRET_KEY && rest.NODE_ENV === 'production') {
+    throw new ConfigError('Invalid environment configuration:\n  CAMERA_SECRET_KEY: required in production');
+  }
+  return {
+    ...rest,
+    CAMERA_SECRET_KEY: Buffer.from(CAMERA_SECRET_KEY ?? DEV_CAMERA_SECRET_KEY, 'base64'),
+    BODY_LIMIT_BYTES: Math.round(rest.BODY_LIMIT_MB * 1024 * 1024),
+  };
+};
+
+let cached: TConfig | undefined;
+
+/** The process-wide configuration; exits with a clear message when the env is wrong. */
+export const config = (): TConfig => {
+  if (!cached) {
+    try {
+      cached = loadConfig();
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        process.stderr.write(`${err.message}\n`);
+        process.exit(78);
+      }
+      throw err;
+    }
+  }
+  return cached;
+};

@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+import { PrismaPg } from '@prisma/adapter-pg';
+import * as runtime from '@prisma/schema-engine-wasm/schema_engine_bg';
+import type { SchemaEngine } from '@prisma/schema-engine-wasm';
+
+/**
+ * Prisma 7's CLI needs a native schema engine that cannot be downloaded here, so we drive
+ * the same engine compiled to wasm (the loader mirrors Prisma's WasmSchemaEngineLoader).
+ * The engine writes Prisma's own `_prisma_migrations` table, so `prisma migrate deploy`
+ * stays valid wherever the native engine exists. The wasm module may be initialised only
+ * once per process.
+ */
+let initialised = false;
+
+const initWasm = (): void => {
+  if (initialised) return;
+  const require = createRequire(import.meta.url);
+  const wasmPath = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg').replace(/\.js$/, '.wasm');
+  const module = new WebAssembly.Module(readFileSync(wasmPath));
+  const instance = new WebAssembly.Instance(module, { './schema_engine_bg.js': runtime as unknown as WebAssembly.ModuleImports });
+  runtime.__wbg_set_wasm(instance.exports);
+  (instance.exports as { __wbindgen_start: () => void }).__wbindgen_start();
+  initialised = true;
+};
+
+/**
+ * Discrete pool settings instead of a connection string: the adapter opens the shadow
+ * database by overriding `database`, which a connection string would silently win over.
+ */
+const poolConfigOf = (connectionString: string) => {
+  const url = new URL(connectionString);
+  return {
+    host: url.hostname,
+    port: Number(url.port || 5432),
+    user: decodeURIComponent(url.username || 'postgres'),
+    password: decodeURIComponent(url.password),
+    database: decodeURIComponent(url.pathname.slice(1)),
+  };
+};
+
+export const openSchemaEngine = async (connectionString: string, schemaPath: string): Promise<SchemaEngine> => {
+  initWasm();
+  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg(poolConfigOf(connectionString)));
+  const datamodel = readFileSync(schemaPath, 'utf8');
+  return runtime.SchemaEngine.new({ datamodels: [[schemaPath, datamodel]] }, () => {}, adapter);
+};
