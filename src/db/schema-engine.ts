@@ -14,13 +14,20 @@ import type { SchemaEngine } from '@prisma/schema-engine-wasm';
  */
 let initialised = false;
 
+// Node's types (without lib.dom) do not declare WebAssembly; this is the part we use.
+type TWasmApi = {
+  Module: new (bytes: Buffer) => object;
+  Instance: new (module: object, imports: Record<string, unknown>) => { exports: Record<string, unknown> };
+};
+const { WebAssembly } = globalThis as unknown as { WebAssembly: TWasmApi };
+
 const initWasm = (): void => {
   if (initialised) return;
   const require = createRequire(import.meta.url);
   const wasmPath = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg').replace(/\.js$/, '.wasm');
   const module = new WebAssembly.Module(readFileSync(wasmPath));
-  const instance = new WebAssembly.Instance(module, { './schema_engine_bg.js': runtime as unknown as WebAssembly.ModuleImports });
-  runtime.__wbg_set_wasm(instance.exports);
+  const instance = new WebAssembly.Instance(module, { './schema_engine_bg.js': runtime });
+  runtime.__wbg_set_wasm(instance.exports as never);
   (instance.exports as { __wbindgen_start: () => void }).__wbindgen_start();
   initialised = true;
 };

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import type { TDb } from '../db/client.ts';
+import { appendAudit } from '../audit/index.ts';
+import { generateSecret, sealSecret } from './secret-box.ts';
+
+export const ZSiteInput = z.object({
+  code: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits and . _ - only'),
+  name: z.string().min(1).max(200),
+  address: z.string().min(1).max(500),
+  province: z.string().min(1).max(100),
+  latitude: z.number().min(-90).max(90).optional(),
+  longitude: z.number().min(-180).max(180).optional(),
+  isExpressway: z.boolean().default(false),
+});
+
+export const ZCameraInput = z.object({
+  code: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits and . _ - only'),
+  siteCode: z.string().min(1),
+  agency: z.string().min(1).max(200),
+  certNumber: z.string().min(1).max(100),
+  certExpiresAt: z.coerce.date(),
+  secret: z.string().min(32, 'a camera secret has at least 32 characters').max(256).optional(),
+});
+
+export class CameraAdminError extends Error {}
+
+type TDeps = { db: TDb; secretKey: Buffer; actor: string };
+
+export const addSite = async ({ db, actor }: TDeps, input: z.input<typeof ZSiteInput>) => {
+  const data = ZSiteInput.parse(input);
+  return db.$transaction(async (tx) => {
+    if (await tx.site.findUnique({ where: { code: data.code } })) throw new CameraAdminError(`site ${data.code} already exists`);
+    const site = await tx.site.create({ data });
+    await appendAudit(tx, { actor, entityType: 'site', entityId: site.id, action: 'site.add', toState: 'ACTIVE', data: { code: site.code } });
+    return site;
+  });
+};
+
+/** Registers a camera; returns the plain secret when it was generated here (shown once). */
+export const addCamera = async ({ db, secretKey, actor }: TDeps, input: z.input<typeof ZCameraInput>) => {
+  const data = ZCameraInput.parse(input);
+  const secret = data.secret ?? generateSecret();
+  return db.$transaction(async (tx) => {
+    const site = await tx.site.findUnique({ where: { code: data.siteCode } });
+    if (!site) throw new CameraAdminError(`site ${data.siteCode} does not exist; add it with "site add"`);
+    if (await tx.camera.findUnique({ where: { code: data.code } })) throw new CameraAdminError(`camera ${data.code} already exists`);
+    const camera = await tx.camera.create({
+      data: {
+        code: data.code,
+        siteId: site.id,
+        agency: data.agency,
+        certNumber: data.certNumber,
+        certExpiresAt: data.certExpiresAt,
+        secretEncrypted: sealSecret(secretKey, secret),
+      },
+    });
+    await appendAudit(tx, {
+      actor,
+      entityType: 'camera',
+      entityId: camera.id,
+      action: 'camera.add',
+      toState: 'ACTIVE',
+      data: { code: camera.code, site: site.code, certNumber: camera.certNumber, certExpiresAt: camera.certExpiresAt.toISOString() },
+    });
+    return { camera, generatedSecret: data.secret ? undefined : secret };
+  });
+};
+
+export const listCameras = (db: TDb) =>
+  db.camera.findMany({
+    orderBy: { code: 'asc' },
+    select: { code: true, status: true, agency: true, certNumber: true, certExpiresAt: true, site: { select: { code: true, isExpressway: true } } },
+  });
+
+const findCamera = async (tx: Pick<TDb, 'camera'>, code: string) => {
+  const camera = await tx.camera.findUnique({ where: { code } });
+  if (!camera) throw new CameraAdminError(`camera ${code} does not exist`);
+  return camera;
+};
+
+export const setCameraStatus = async ({ db, actor }: TDeps, code: string, status: 'ACTIVE' | 'DISABLED', reason?: string) =>
+  db.$transaction(async (tx) => {
+    const camera = await findCamera(tx, code);
+    if (camera.status === status) return camera;
+    const updated = await tx.camera.update({ where: { id: camera.id, status: camera.status }, data: { status } });
+    await appendAudit(tx, {
+      actor,
+      entityType: 'camera',
+      entityId: camera.id,
+      action: status === 'DISABLED' ? 'camera.disable' : 'camera.enable',
+      fromState: camera.status,
+      toState: status,
+      reason: reason ?? null,
+    });
+    return updated;
+  });
+
+/** Replaces a camera's secret; returns the new plain secret when generated here (shown once). */
+export const rotateCameraSecret = async ({ db, secretKey, actor }: TDeps, code: string, secret?: string) => {
+  if (secret !== undefined && secret.length < 32) throw new CameraAdminError('a camera secret has at least 32 characters');
+  const next = secret ?? generateSecret();
+  await db.$transaction(async (tx) => {
+    const camera = await findCamera(tx, code);
+    await tx.camera.update({ where: { id: camera.id }, data: { secretEncrypted: sealSecret(secretKey, next) } });
+    await appendAudit(tx, { actor, entityType: 'camera', entityId: camera.id, action: 'camera.rotate-secret' });
+  });
+  return secret ? undefined : next;
+};

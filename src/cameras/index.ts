@@ -1,0 +1,13 @@
+export { CameraDirectory } from './camera-directory.ts';
+export type { TCameraAuth } from './camera-directory.ts';
+export {
+  addCamera,
+  addSite,
+  CameraAdminError,
+  listCameras,
+  rotateCameraSecret,
+  setCameraStatus,
+  ZCameraInput,
+  ZSiteInput,
+} from './camera-admin.ts';
+export { generateSecret } from './secret-box.ts';

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { PlateColor, VehicleClass, Violation } from '../generated/prisma/enums.ts';
+
+/** Version 1 of the camera contract; integrators build against it, so change it only additively. */
+export const ZEvidenceItem = z
+  .object({
+    kind: z.literal('image'),
+    contentType: z.enum(['image/jpeg', 'image/png']),
+    data: z.base64().min(4).meta({ description: 'The image bytes, standard base64 (RFC 4648 §4)' }),
+  })
+  .meta({ id: 'EvidenceItem' });
+
+export const ZCameraEvent = z
+  .object({
+    eventId: z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only')
+      .meta({ description: 'Unique per camera; a resend of the same event carries the same id.' }),
+    capturedAt: z.iso
+      .datetime({ offset: true })
+      .meta({ description: 'ISO-8601 with an offset or Z', example: '2026-11-20T08:15:30+07:00' }),
+    violation: z.enum(Violation),
+    vehicleClass: z.enum(VehicleClass),
+    plate: z
+      .object({
+        text: z.string().min(1).max(32).meta({ description: 'As read, e.g. "51F-123.45" or "29-HA 002.33"' }),
+        confidence: z.number().min(0).max(1),
+        color: z.enum(PlateColor),
+      })
+      .meta({ id: 'PlateRead' }),
+    speed: z
+      .object({
+        measuredKmh: z.number().int().min(1).max(400),
+        limitKmh: z.number().int().min(5).max(150),
+      })
+      .optional()
+      .meta({ description: 'Required when violation is SPEEDING' }),
+    lane: z.string().min(1).max(16).optional(),
+    signalPhase: z.enum(['RED', 'AMBER', 'GREEN', 'OFF']).optional(),
+    passengerCount: z
+      .number()
+      .int()
+      .min(1)
+      .max(20)
+      .optional()
+      .meta({ description: 'Passengers besides the rider; required when violation is EXCESS_PASSENGERS' }),
+    location: z
+      .object({
+        lat: z.number().min(-90).max(90),
+        lng: z.number().min(-180).max(180),
+        description: z.string().max(500).optional(),
+      })
+      .optional()
+      .meta({ description: 'Mobile cameras only; fixed cameras use their site' }),
+    evidence: z.array(ZEvidenceItem).min(1).max(10),
+  })
+  .superRefine((e, ctx) => {
+    if (e.violation === 'SPEEDING') {
+      if (!e.speed) ctx.addIssue({ code: 'custom', path: ['speed'], message: 'required when violation is SPEEDING' });
+      else if (e.speed.measuredKmh <= e.speed.limitKmh) {
+        ctx.addIssue({ code: 'custom', path: ['speed', 'measuredKmh'], message: 'must exceed limitKmh for SPEEDING' });
+      }
+    }
+    if (e.violation === 'EXCESS_PASSENGERS' && e.passengerCount === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['passengerCount'], message: 'required when violation is EXCESS_PASSENGERS' });
+    }
+  })
+  .meta({ id: 'CameraEvent' });
+
+export type TCameraEvent = z.infer<typeof ZCameraEvent>;
+
+export const ZIngestAnswer = z
+  .object({
+    eventId: z.string(),
+    status: z.enum(['accepted', 'rejected']),
+    duplicate: z.boolean().optional(),
+    reason: z.string().optional(),
+  })
+  .meta({ id: 'IngestAnswer' });
+
+export type TIngestAnswer = z.infer<typeof ZIngestAnswer>;

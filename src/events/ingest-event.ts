@@ -1,0 +1,165 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { fileTypeFromBuffer } from 'file-type';
+import type { z } from 'zod';
+import type { TDb } from '../db/client.ts';
+import { AppError } from '../http/app-error.ts';
+import { firstAuditRow } from '../audit/index.ts';
+import type { CameraDirectory } from '../cameras/index.ts';
+import { isPastLimitation } from '../cases/deadlines.ts';
+import { parsePlate } from '../plates/index.ts';
+import { jobIds, QUEUES } from '../queues/names.ts';
+import { ZCameraEvent, type TCameraEvent, type TIngestAnswer } from './camera-event.schema.ts';
+import { findByDeviceEventId, insertEvent, type TStoredEvidence } from './event-repository.ts';
+import type { EvidenceStore } from './evidence-store.ts';
+import { verifySignature } from './signature.ts';
+import { guardDb } from './db-availability.ts';
+
+export type TIngestDeps = {
+  db: TDb;
+  cameras: CameraDirectory;
+  evidence: EvidenceStore;
+  toleranceSeconds: number;
+  clockSkewSeconds: number;
+  now?: () => Date;
+};
+
+export type TIngestRequest = {
+  cameraCode: string | undefined;
+  timestamp: string | undefined;
+  signature: string | undefined;
+  rawBody: Buffer;
+};
+
+export type TIngestResult = { httpStatus: 200 | 202; answer: TIngestAnswer };
+
+export const CERT_EXPIRED = 'CAMERA_CERT_EXPIRED';
+
+/**
+ * The camera ingest use case: authenticate, validate, store evidence, then store the
+ * event with its outbox row in one transaction. Nothing is parsed before the signature
+ * is checked, and nothing is stored before every check has passed.
+ */
+export const ingestCameraEvent = async (deps: TIngestDeps, req: TIngestRequest): Promise<TIngestResult> => {
+  const now = deps.now?.() ?? new Date();
+  if (!req.cameraCode) throw new AppError('SIGNATURE_MISSING', 'X-Camera-Id header is required');
+  const cameraCode = req.cameraCode;
+  const camera = await guardDb(() => deps.cameras.byCode(cameraCode));
+  if (!camera) throw new AppError('CAMERA_UNKNOWN', 'unknown camera');
+  if (!camera.active) throw new AppError('CAMERA_DISABLED', 'this camera is disabled');
+
+  const check = verifySignature({
+    secret: camera.secret,
+    timestamp: req.timestamp,
+    signature: req.signature,
+    body: req.rawBody,
+    nowSeconds: Math.floor(now.getTime() / 1000),
+    toleranceSeconds: deps.toleranceSeconds,
+  });
+  if (!check.ok) throw new AppError(check.code, check.message);
+
+  const event = parseEvent(req.rawBody);
+  const capturedAt = new Date(event.capturedAt);
+  if (capturedAt.getTime() > now.getTime() + deps.clockSkewSeconds * 1000) {
+    throw new AppError('CAPTURED_IN_FUTURE', `capturedAt lies more than ${deps.clockSkewSeconds} s in the future`);
+  }
+  if (isPastLimitation(capturedAt, now)) {
+    throw new AppError(
+      'CAPTURED_BEYOND_LIMITATION',
+      'capturedAt is older than the 1-year limitation period (Nghị định 168/2024/NĐ-CP, Điều 4)',
+    );
+  }
+  const plate = parsePlate(event.plate.text);
+  if (!plate.ok) {
+    throw new AppError('INVALID_PLATE', `plate.text is not a Vietnamese plate: ${plate.reason}`, {
+      details: [{ path: 'plate.text', message: plate.reason }],
+    });
+  }
+  const images = await decodeEvidence(event);
+
+  for (const img of images) await deps.evidence.put(img.bytes, img.sha256);
+
+  const certExpired = capturedAt.getTime() > camera.certExpiresAt.getTime();
+  const id = randomUUID();
+  const payloadSha256 = createHash('sha256').update(stableJson(event)).digest('hex');
+  const inserted = await guardDb(() =>
+    insertEvent(deps.db, {
+      id,
+      cameraId: camera.id,
+      payloadSha256,
+      capturedAt,
+      event,
+      evidence: images.map(({ bytes: _bytes, ...rest }) => rest),
+      status: certExpired ? 'REJECTED' : 'RECEIVED',
+      rejectReason: certExpired ? CERT_EXPIRED : null,
+      outbox: certExpired ? null : { queue: QUEUES.dedup, jobId: jobIds.dedup(id), payload: { eventId: id } },
+      audit: firstAuditRow({
+        actor: `camera:${camera.code}`,
+        entityType: 'camera_event',
+        entityId: id,
+        action: 'event.receive',
+        toState: certExpired ? 'REJECTED' : 'RECEIVED',
+        reason: certExpired ? CERT_EXPIRED : null,
+      }),
+    }),
+  );
+  if (inserted) {
+    return {
+      httpStatus: 202,
+      answer: certExpired
+        ? { eventId: event.eventId, status: 'rejected', reason: CERT_EXPIRED }
+        : { eventId: event.eventId, status: 'accepted' },
+    };
+  }
+  const existing = await guardDb(() => findByDeviceEventId(deps.db, camera.id, event.eventId));
+  if (!existing) throw new AppError('INTERNAL', 'event vanished between insert and read');
+  if (existing.payloadSha256 !== payloadSha256) {
+    throw new AppError('EVENT_ID_CONFLICT', 'this camera already sent a different event with this eventId');
+  }
+  return {
+    httpStatus: 200,
+    answer: {
+      eventId: event.eventId,
+      status: existing.status === 'REJECTED' ? 'rejected' : 'accepted',
+      duplicate: true,
+      ...(existing.rejectReason ? { reason: existing.rejectReason } : {}),
+    },
+  };
+};
+
+const parseEvent = (rawBody: Buffer): TCameraEvent => {
+  let json: unknown;
+  try {
+    json = JSON.parse(rawBody.toString('utf8'));
+  } catch (err) {
+    throw new AppError('MALFORMED_JSON', `the body is not valid JSON: ${(err as Error).message}`);
+  }
+  const parsed = ZCameraEvent.safeParse(json);
+  if (!parsed.success) throw new AppError('VALIDATION_FAILED', 'the event does not match the camera contract', { details: issuesOf(parsed.error) });
+  return parsed.data;
+};
+
+export const issuesOf = (error: z.ZodError) => error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+
+type TDecoded = TStoredEvidence & { bytes: Buffer };
+
+const decodeEvidence = async (event: TCameraEvent): Promise<TDecoded[]> =>
+  Promise.all(
+    event.evidence.map(async (item, position) => {
+      const bytes = Buffer.from(item.data, 'base64');
+      const detected = await fileTypeFromBuffer(bytes);
+      if (detected?.mime !== item.contentType) {
+        throw new AppError('INVALID_EVIDENCE', `evidence[${position}] is not the ${item.contentType} it claims to be`, {
+          details: [{ path: `evidence.${position}.data`, message: `bytes are ${detected?.mime ?? 'not a known image type'}` }],
+        });
+      }
+      return { position, kind: item.kind, contentType: item.contentType, sha256: createHash('sha256').update(bytes).digest('hex'), sizeBytes: bytes.length, bytes };
+    }),
+  );
+
+/** JSON with sorted keys, so a resend that serialises fields in another order hashes the same. */
+const stableJson = (v: unknown): string =>
+  JSON.stringify(v, (_k, val: unknown) =>
+    val && typeof val === 'object' && !Array.isArray(val)
+      ? Object.fromEntries(Object.entries(val).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : val,
+  );

@@ -1,0 +1,47 @@
+/** Every error code the API answers with, and its HTTP status. */
+export const ERROR_STATUS = {
+  VALIDATION_FAILED: 400,
+  MALFORMED_JSON: 400,
+  INVALID_PLATE: 400,
+  INVALID_EVIDENCE: 400,
+  CAPTURED_IN_FUTURE: 400,
+  CAPTURED_BEYOND_LIMITATION: 400,
+  SIGNATURE_MISSING: 401,
+  SIGNATURE_INVALID: 401,
+  TIMESTAMP_OUT_OF_WINDOW: 401,
+  CAMERA_UNKNOWN: 403,
+  CAMERA_DISABLED: 403,
+  NOT_FOUND: 404,
+  EVENT_ID_CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  INTERNAL: 500,
+  DEPENDENCY_UNAVAILABLE: 503,
+} as const;
+
+export type TErrorCode = keyof typeof ERROR_STATUS;
+
+export type TErrorBody = { error: { code: TErrorCode; message: string; details?: unknown } };
+
+export class AppError extends Error {
+  readonly code: TErrorCode;
+  readonly details: unknown;
+  /** Seconds the client should wait before retrying (503). */
+  readonly retryAfter: number | undefined;
+
+  constructor(code: TErrorCode, message: string, opts: { details?: unknown; retryAfter?: number; cause?: unknown } = {}) {
+    super(message, { cause: opts.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.details = opts.details;
+    this.retryAfter = opts.retryAfter;
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+
+  toJSON(): TErrorBody {
+    return { error: { code: this.code, message: this.message, ...(this.details === undefined ? {} : { details: this.details }) } };
+  }
+}

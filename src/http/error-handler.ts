@@ -1,0 +1,30 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { AppError } from './app-error.ts';
+
+/** Errors thrown by body parsers (raw-body) carry a `type`; map them to our codes. */
+const fromParserError = (err: { type?: string; status?: number; message?: string }): AppError | undefined => {
+  if (err.type === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE', 'the body exceeds the size limit');
+  if (err.type === 'entity.parse.failed') return new AppError('MALFORMED_JSON', 'the body is not valid JSON');
+  if (err.type === 'encoding.unsupported' || err.type === 'charset.unsupported') {
+    return new AppError('UNSUPPORTED_MEDIA_TYPE', err.message ?? 'unsupported encoding');
+  }
+  if (err.type === 'request.aborted') return new AppError('VALIDATION_FAILED', 'the request was aborted');
+  return undefined;
+};
+
+/** The one place errors become HTTP answers: `{ error: { code, message, details? } }`. */
+export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  const appError = err instanceof AppError ? err : fromParserError(err as { type?: string });
+  if (!appError) {
+    req.log.error({ err }, 'unhandled error');
+    res.status(500).json(new AppError('INTERNAL', 'internal error').toJSON());
+    return;
+  }
+  if (appError.status >= 500) req.log.error({ err: appError.cause ?? appError }, appError.message);
+  if (appError.retryAfter) res.set('Retry-After', String(appError.retryAfter));
+  res.status(appError.status).json(appError.toJSON());
+};
+
+export const notFound: RequestHandler = (req, _res, next) => {
+  next(new AppError('NOT_FOUND', `no route for ${req.method} ${req.path}`));
+};

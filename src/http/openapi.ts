@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { createDocument } from 'zod-openapi';
+import { ZCameraEvent, ZIngestAnswer } from '../events/index.ts';
+import { ERROR_STATUS } from './app-error.ts';
+
+const ZError = z
+  .object({
+    error: z.object({
+      code: z.enum(Object.keys(ERROR_STATUS) as [keyof typeof ERROR_STATUS, ...(keyof typeof ERROR_STATUS)[]]),
+      message: z.string(),
+      details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+const err = (description: string) => ({ description, content: { 'application/json': { schema: ZError } } });
+
+/** The OpenAPI document, generated from the same zod schemas the routes validate with. */
+export const openApiDocument = () =>
+  createDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Phạt nguội: camera violation ingest',
+      version: '1.0.0',
+      description:
+        'Cameras sign each request: X-Signature = "sha256=" + hex HMAC-SHA256(camera secret, X-Timestamp + "." + raw body). ' +
+        'X-Timestamp is unix seconds and must be within ±5 minutes of server time. A resend carries the same eventId.',
+    },
+    components: {
+      securitySchemes: {
+        cameraId: { type: 'apiKey', in: 'header', name: 'X-Camera-Id' },
+        timestamp: { type: 'apiKey', in: 'header', name: 'X-Timestamp' },
+        signature: { type: 'apiKey', in: 'header', name: 'X-Signature' },
+      },
+    },
+    paths: {
+      '/v1/camera-events': {
+        post: {
+          summary: 'Submit one violation event with its evidence',
+          security: [{ cameraId: [], timestamp: [], signature: [] }],
+          requestBody: { required: true, content: { 'application/json': { schema: ZCameraEvent } } },
+          responses: {
+            '202': { description: 'Stored; it will be processed', content: { 'application/json': { schema: ZIngestAnswer } } },
+            '200': { description: 'A resend of an already stored eventId (duplicate: true); nothing stored twice', content: { 'application/json': { schema: ZIngestAnswer } } },
+            '400': err('Schema errors (each bad field in details), malformed JSON, bad plate, evidence bytes not the claimed image type, capturedAt in the future (CAPTURED_IN_FUTURE) or past the 1-year limitation (CAPTURED_BEYOND_LIMITATION)'),
+            '401': err('Missing or wrong signature, or X-Timestamp outside ±5 minutes'),
+            '403': err('Unknown or disabled camera'),
+            '409': err('The eventId was already used for a different event'),
+            '413': err('Body over the size limit (default 10 MB)'),
+            '415': err('Content-Type is not application/json'),
+            '503': err('Event store unavailable; retry after the Retry-After header'),
+          },
+        },
+      },
+      '/healthz': { get: { summary: 'Process alive', responses: { '200': { description: 'ok' } } } },
+      '/readyz': { get: { summary: 'PostgreSQL and Redis reachable', responses: { '200': { description: 'ready' }, '503': { description: 'a dependency is down' } } } },
+    },
+  });

@@ -1,0 +1,16 @@
+import type { JobsOptions } from 'bullmq';
+import type { TQueueName } from './names.ts';
+
+/**
+ * Per-queue job options, decided in one place. Failed jobs are kept (they are the
+ * dead-letter record until someone re-drives them); completed ones expire, because the
+ * database, not Redis, is the system of record.
+ */
+export const JOB_OPTIONS: Record<TQueueName, JobsOptions> = {
+  dedup: {
+    attempts: 10,
+    backoff: { type: 'exponential', delay: 1_000, jitter: 0.2 },
+    removeOnComplete: { age: 24 * 3600, count: 50_000 },
+    removeOnFail: false,
+  },
+};

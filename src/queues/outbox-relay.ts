@@ -1,0 +1,107 @@
+import type { Queue } from 'bullmq';
+import type { TDb } from '../db/client.ts';
+import type { TLogger } from '../shared/logger.ts';
+import { JOB_OPTIONS } from './job-options.ts';
+import type { TQueueName } from './names.ts';
+
+type TOutboxRow = { id: bigint; queue: string; job_id: string; payload: unknown };
+
+export type TOutboxRelayDeps = {
+  db: TDb;
+  queues: Record<TQueueName, Queue>;
+  logger: TLogger;
+  batchSize: number;
+  pollMs: number;
+  /** Test seam: runs after the jobs are in Redis and before the rows are deleted. */
+  afterEnqueue?: (rows: TOutboxRow[]) => Promise<void>;
+};
+
+/**
+ * Moves outbox rows into BullMQ. Rows are locked with SKIP LOCKED (several relays may run),
+ * enqueued with their deterministic job ids, then deleted in the same transaction. A
+ * crash after enqueue and before the delete re-sends the rows later: BullMQ ignores a job
+ * id it still holds, and every stage is idempotent for one it no longer holds. While
+ * Redis is down the rows wait, with a growing delay, and nothing is lost.
+ */
+export class OutboxRelay {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(private readonly deps: TOutboxRelayDeps) {}
+
+  /** Relays one batch; returns how many rows it moved. */
+  async relayOnce(): Promise<number> {
+    const { db, queues, batchSize } = this.deps;
+    let claimed: TOutboxRow[] = [];
+    try {
+      return await db.$transaction(async (tx) => {
+        claimed = await tx.$queryRaw<TOutboxRow[]>`
+          SELECT id, queue, job_id, payload FROM outbox_message
+          WHERE available_at <= now() ORDER BY id LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`;
+        if (claimed.length === 0) return 0;
+        const byQueue = new Map<TQueueName, TOutboxRow[]>();
+        for (const row of claimed) {
+          const name = row.queue as TQueueName;
+          if (!queues[name]) throw new Error(`outbox row ${row.id} names unknown queue ${row.queue}`);
+          byQueue.set(name, [...(byQueue.get(name) ?? []), row]);
+        }
+        for (const [name, rows] of byQueue) {
+          await queues[name].addBulk(
+            rows.map((r) => ({ name, data: r.payload, opts: { ...JOB_OPTIONS[name], jobId: r.job_id } })),
+          );
+        }
+        await this.deps.afterEnqueue?.(claimed);
+        await tx.$executeRaw`DELETE FROM outbox_message WHERE id = ANY(${claimed.map((r) => r.id)}::bigint[])`;
+        return claimed.length;
+      });
+    } catch (err) {
+      if (claimed.length > 0) await this.postpone(claimed, err as Error);
+      throw err;
+    }
+  }
+
+  /** Pushes failed rows back with exponential delay (1 s doubling to 60 s). */
+  private async postpone(rows: TOutboxRow[], err: Error): Promise<void> {
+    try {
+      await this.deps.db.$executeRaw`
+        UPDATE outbox_message SET attempts = attempts + 1, last_error = ${err.message.slice(0, 500)},
+          available_at = now() + least(60, power(2, attempts)) * interval '1 second'
+        WHERE id = ANY(${rows.map((r) => r.id)}::bigint[])`;
+    } catch (updateErr) {
+      this.deps.logger.warn({ err: updateErr }, 'outbox: could not record the failure');
+    }
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let moved = 0;
+      try {
+        moved = await this.relayOnce();
+      } catch (err) {
+        this.deps.logger.warn({ err: (err as Error).message }, 'outbox relay: batch failed; rows kept for retry');
+      }
+      if (moved < this.deps.batchSize && this.running) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.deps.pollMs);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,57 @@
+// Runs the pipeline's stages in one process: `npm run workers` (all of them) or
+// `npm run workers -- dedup` / `-- relay` to run a subset; run more processes to scale out.
+import { config } from '../src/config/index.ts';
+import { createDb } from '../src/db/client.ts';
+import { createQueues, createRedis } from '../src/queues/index.ts';
+import { createLogger } from '../src/shared/logger.ts';
+import { onShutdown } from '../src/shared/shutdown.ts';
+import { createDedupWorker } from './dedup.ts';
+import { createOutboxRelay } from './outbox-relay.ts';
+
+const STAGES = ['relay', 'dedup'] as const;
+type TStage = (typeof STAGES)[number];
+
+const asked = process.argv.slice(2);
+const unknown = asked.filter((s) => !(STAGES as readonly string[]).includes(s));
+if (unknown.length > 0) {
+  process.stderr.write(`unknown stage(s): ${unknown.join(', ')}; known: ${STAGES.join(', ')}\n`);
+  process.exit(64);
+}
+const stages = new Set<TStage>(asked.length > 0 ? (asked as TStage[]) : STAGES);
+
+const cfg = config();
+const logger = createLogger(cfg.LOG_LEVEL, 'workers');
+const db = createDb(cfg.DATABASE_URL, cfg.DB_POOL_MAX);
+const workerRedis = createRedis(cfg.REDIS_URL);
+// The relay must fail fast while Redis is down, so its transaction never waits on Redis.
+const relayRedis = createRedis(cfg.REDIS_URL, { failFast: true, commandTimeout: 5_000 });
+for (const r of [workerRedis, relayRedis]) r.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+
+const queues = createQueues(relayRedis, cfg.QUEUE_PREFIX);
+for (const q of Object.values(queues)) q.on('error', (err) => logger.warn({ err: err.message }, 'queue error'));
+
+const relay = stages.has('relay')
+  ? createOutboxRelay({ db, queues, logger, batchSize: cfg.OUTBOX_BATCH_SIZE, pollMs: cfg.OUTBOX_POLL_MS })
+  : undefined;
+relay?.start();
+const workers = stages.has('dedup')
+  ? [
+      createDedupWorker({
+        db,
+        connection: workerRedis,
+        prefix: cfg.QUEUE_PREFIX,
+        concurrency: cfg.WORKER_CONCURRENCY,
+        windowSeconds: cfg.DEDUP_WINDOW_SECONDS,
+        logger,
+      }),
+    ]
+  : [];
+logger.info({ stages: [...stages] }, 'workers started');
+
+onShutdown(logger, [
+  async () => relay?.stop(),
+  () => Promise.all(workers.map((w) => w.close())),
+  () => Promise.all(Object.values(queues).map((q) => q.close())),
+  () => db.$disconnect(),
+  () => Promise.all([workerRedis.quit(), relayRedis.quit()]),
+]);
