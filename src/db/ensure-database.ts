@@ -30,3 +30,9 @@ export const dropDatabase = (connectionString: string): Promise<void> =>
   withAdmin(connectionString, async (client, name) => {
     await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
   });
+
+/** Ends every other session on the database (a template must have none to be copied). */
+export const disconnectAll = (connectionString: string): Promise<void> =>
+  withAdmin(connectionString, async (client, name) => {
+    await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+  });
