@@ -12,6 +12,11 @@ export type TOutboxRelayDeps = {
   logger: TLogger;
   batchSize: number;
   pollMs: number;
+  /**
+   * BullMQ waits for a Redis connection indefinitely; the relay gives up after this long so
+   * its transaction (and the row locks) never outlive a Redis outage. Default 5 s.
+   */
+  enqueueTimeoutMs?: number;
   /** Test seam: runs after the jobs are in Redis and before the rows are deleted. */
   afterEnqueue?: (rows: TOutboxRow[]) => Promise<void>;
 };
@@ -47,8 +52,10 @@ export class OutboxRelay {
           byQueue.set(name, [...(byQueue.get(name) ?? []), row]);
         }
         for (const [name, rows] of byQueue) {
-          await queues[name].addBulk(
-            rows.map((r) => ({ name, data: r.payload, opts: { ...JOB_OPTIONS[name], jobId: r.job_id } })),
+          await withTimeout(
+            queues[name].addBulk(rows.map((r) => ({ name, data: r.payload, opts: { ...JOB_OPTIONS[name], jobId: r.job_id } }))),
+            this.deps.enqueueTimeoutMs ?? 5_000,
+            `enqueue to ${name}`,
           );
         }
         await this.deps.afterEnqueue?.(claimed);
@@ -105,3 +112,12 @@ export class OutboxRelay {
     }
   }
 }
+
+const withTimeout = <T>(p: Promise<T>, ms: number, what: string): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms (is Redis reachable?)`)), ms);
+  });
+  p.catch(() => {});
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+};
