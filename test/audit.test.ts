@@ -1,0 +1,26 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendAudit, verifyAuditChain } from '../src/audit/index.ts';
+import { createTestContext, type TTestContext } from './support/context.ts';
+
+let ctx: TTestContext;
+beforeAll(async () => {
+  ctx = await createTestContext();
+});
+afterAll(async () => {
+  await ctx.close();
+});
+
+describe('audit log', () => {
+  it('chains the entries of an entity and detects a rewritten one', async () => {
+    const entity = { entityType: 'case', entityId: 'c-1' };
+    await appendAudit(ctx.db, { ...entity, actor: 'system', action: 'case.open', toState: 'DETECTED', data: { b: 1, a: [1, 2] } });
+    await appendAudit(ctx.db, { ...entity, actor: 'officer:7', action: 'case.approve', fromState: 'PENDING_REVIEW', toState: 'APPROVED' });
+    await appendAudit(ctx.db, { ...entity, actor: 'system', action: 'notice.issue', fromState: 'APPROVED', toState: 'NOTICE_ISSUED' });
+    expect(await verifyAuditChain(ctx.db, 'case', 'c-1')).toBeNull();
+
+    const rows = await ctx.db.auditEntry.findMany({ where: entity, orderBy: { id: 'asc' } });
+    expect(rows[1]!.prevHash).toBe(rows[0]!.hash);
+    await ctx.pool.query(`UPDATE audit_entry SET actor = 'officer:8' WHERE id = $1`, [rows[1]!.id]);
+    expect(await verifyAuditChain(ctx.db, 'case', 'c-1')).toBe(rows[1]!.id);
+  });
+});

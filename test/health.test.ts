@@ -1,0 +1,56 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, startApi, type TTestContext } from './support/context.ts';
+import { DEAD_PORT } from './support/urls.ts';
+
+let ctx: TTestContext;
+beforeAll(async () => {
+  ctx = await createTestContext();
+});
+afterAll(async () => {
+  await ctx.close();
+});
+
+describe('health endpoints', () => {
+  it('healthz answers; readyz is ready with PostgreSQL and Redis up; every answer has a request id', async () => {
+    const api = await startApi(ctx);
+    try {
+      const h = await fetch(`${api.baseUrl}/healthz`);
+      expect(h.status).toBe(200);
+      expect(h.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      const r = await fetch(`${api.baseUrl}/readyz`, { headers: { 'X-Request-Id': 'trace-123' } });
+      expect(r.headers.get('x-request-id')).toBe('trace-123');
+      expect(await r.json()).toEqual({ status: 'ready', postgres: 'ok', redis: 'ok' });
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('readyz answers 503 when Redis is unreachable', async () => {
+    const redis = new Redis(`redis://127.0.0.1:${DEAD_PORT}`, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
+    redis.on('error', () => {});
+    const api = await startApi(ctx, { redis });
+    try {
+      const r = await fetch(`${api.baseUrl}/readyz`);
+      expect(r.status).toBe(503);
+      expect(await r.json()).toMatchObject({ status: 'not ready', postgres: 'ok' });
+    } finally {
+      await api.close();
+      redis.disconnect();
+    }
+  });
+
+  it('serves the OpenAPI document generated from the zod schemas, and its viewer', async () => {
+    const api = await startApi(ctx);
+    try {
+      const doc = (await (await fetch(`${api.baseUrl}/openapi.json`)).json()) as { components: { schemas: Record<string, { properties?: Record<string, { enum?: string[] }> }> }; paths: Record<string, unknown> };
+      expect(Object.keys(doc.paths)).toContain('/v1/camera-events');
+      expect(doc.components.schemas.CameraEvent!.properties!.violation!.enum).toContain('RED_LIGHT');
+      const ui = await fetch(`${api.baseUrl}/docs/`);
+      expect(ui.status).toBe(200);
+      expect(await ui.text()).toContain('swagger-ui');
+    } finally {
+      await api.close();
+    }
+  });
+});
