@@ -1,0 +1,64 @@
+// `npm run demo`: after setup (migrate + seed), starts the API and the workers, posts
+// sample camera events like real cameras would (including a resend and two cameras
+// catching one act), prints the cases they became, and keeps running until Ctrl-C.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { config } from '../src/config/index.ts';
+import { createDb } from '../src/db/client.ts';
+import { postEvent } from './camera-client.ts';
+import { samplePng } from './sample-images.ts';
+
+const DEMO_SECRET = process.env.DEMO_CAMERA_SECRET ?? 'demo-camera-secret-not-for-production-use';
+const cfg = config();
+const baseUrl = `http://127.0.0.1:${cfg.PORT}`;
+const children: ChildProcess[] = [];
+const start = (script: string) => {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: 'inherit', env: process.env });
+  children.push(child);
+  child.on('exit', (code) => {
+    if (code) {
+      process.stderr.write(`${script} exited with ${code}\n`);
+      shutdown(1);
+    }
+  });
+};
+const shutdown = (code = 0) => {
+  for (const c of children) c.kill('SIGTERM');
+  setTimeout(() => process.exit(code), 500).unref();
+};
+process.on('SIGINT', () => shutdown());
+process.on('SIGTERM', () => shutdown());
+
+start('src/main.ts');
+start('workers/all.ts');
+
+for (let i = 0; ; i++) {
+  const ok = await fetch(`${baseUrl}/readyz`).then((r) => r.ok, () => false);
+  if (ok) break;
+  if (i > 100) throw new Error('the API did not become ready');
+  await new Promise((r) => setTimeout(r, 200));
+}
+
+const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+const image = (seed: number) => [{ kind: 'image', contentType: 'image/png', data: samplePng(100, 100, seed).toString('base64') }];
+const run = Date.now().toString(36);
+const samples = [
+  { cam: 'CAM-HCM-001', e: { eventId: `${run}-1`, capturedAt: minutesAgo(30), violation: 'RED_LIGHT', vehicleClass: 'CAR', plate: { text: '51F-123.45', confidence: 0.97, color: 'WHITE' }, signalPhase: 'RED', lane: '2', evidence: image(1) } },
+  { cam: 'CAM-HCM-002', e: { eventId: `${run}-2`, capturedAt: minutesAgo(29.9), violation: 'RED_LIGHT', vehicleClass: 'CAR', plate: { text: '51F 123 45', confidence: 0.91, color: 'WHITE' }, signalPhase: 'RED', lane: '2', evidence: image(2) } },
+  { cam: 'CAM-HCM-001', e: { eventId: `${run}-3`, capturedAt: minutesAgo(20), violation: 'NO_HELMET', vehicleClass: 'MOTORCYCLE', plate: { text: '59-X1 234.56', confidence: 0.88, color: 'WHITE' }, evidence: image(3) } },
+  { cam: 'CAM-HN-001', e: { eventId: `${run}-4`, capturedAt: minutesAgo(15), violation: 'WRONG_LANE', vehicleClass: 'MOTORCYCLE', plate: { text: '29-HA 002.33', confidence: 0.93, color: 'WHITE' }, lane: '1', evidence: image(4) } },
+  { cam: 'CAM-CT-001', e: { eventId: `${run}-5`, capturedAt: minutesAgo(10), violation: 'SPEEDING', vehicleClass: 'TRUCK', plate: { text: '60C-456.78', confidence: 0.95, color: 'YELLOW' }, speed: { measuredKmh: 112, limitKmh: 90 }, evidence: image(5) } },
+];
+for (const { cam, e } of [...samples, samples[0]!]) {
+  const res = await postEvent({ baseUrl, cameraCode: cam, secret: DEMO_SECRET }, e);
+  process.stdout.write(`camera ${cam} → ${res.status} ${await res.text()}\n`);
+}
+
+await new Promise((r) => setTimeout(r, 2_000));
+const db = createDb(cfg.DATABASE_URL, 1);
+const cases = await db.case.findMany({ orderBy: { createdAt: 'desc' }, take: 10, include: { site: true } });
+await db.$disconnect();
+process.stdout.write('\nNewest cases:\n');
+for (const c of cases) {
+  process.stdout.write(`  ${c.plate.padEnd(11)} ${c.violation.padEnd(12)} ${c.status.padEnd(9)} ${c.eventCount} capture(s)  ${c.site.name}\n`);
+}
+process.stdout.write(`\nAPI on ${baseUrl} (docs: ${baseUrl}/docs). Ctrl-C stops everything.\n`);
