@@ -16,6 +16,8 @@ const ZEnv = z.object({
   /** BullMQ key prefix; lets several deployments or test files share one Redis. */
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_{}-]+$/).default('pn'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** API processes sharing PORT (node:cluster); 1 runs the API in this process. */
+  API_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   EVIDENCE_DIR: z.string().min(1).default('./var/evidence'),
   /** fsync evidence files before the event commits; off only for throw-away benchmarks. */

@@ -1,13 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { constants } from 'node:fs';
-import { access, link, mkdir, open, unlink } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
  * Evidence files addressed by the sha256 of their bytes: `<dir>/ab/cd/<sha256>`. A file is
- * written to a temporary name, flushed, then hard-linked into place, so a crash never
- * leaves a half-written file under a final name and an existing file is never
- * overwritten. Paths come only from the hash, never from camera input.
+ * created exclusively (never overwritten) and flushed before its event commits. If a
+ * file of that name already exists its bytes are checked: identical content is simply
+ * shared; a file left half-written by a crash (its hash is wrong, and no event can refer
+ * to it, since events commit only after the flush) is replaced atomically. Paths come
+ * only from the hash, never from camera input.
  */
 export class EvidenceStore {
   private readonly madeDirs = new Set<string>();
@@ -26,25 +27,18 @@ export class EvidenceStore {
 
   async put(bytes: Buffer, sha256 = EvidenceStore.sha256(bytes)): Promise<string> {
     const final = this.pathOf(sha256);
-    if (await exists(final)) return sha256;
-    const tmpDir = join(this.dir, 'tmp');
-    await this.ensureDir(tmpDir);
     await this.ensureDir(join(this.dir, sha256.slice(0, 2), sha256.slice(2, 4)));
-    const tmp = join(tmpDir, randomUUID());
-    const fh = await open(tmp, 'wx');
     try {
-      await fh.writeFile(bytes);
-      if (this.fsync) await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    try {
-      await link(tmp, final);
+      await writeFile(final, bytes, { flag: 'wx', flush: this.fsync });
+      return sha256;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    } finally {
-      await unlink(tmp);
     }
+    if (EvidenceStore.sha256(await readFile(final)) === sha256) return sha256;
+    const tmp = join(this.dir, 'tmp', randomUUID());
+    await this.ensureDir(join(this.dir, 'tmp'));
+    await writeFile(tmp, bytes, { flag: 'wx', flush: this.fsync });
+    await rename(tmp, final);
     return sha256;
   }
 
@@ -54,9 +48,3 @@ export class EvidenceStore {
     this.madeDirs.add(path);
   }
 }
-
-const exists = (path: string): Promise<boolean> =>
-  access(path, constants.F_OK).then(
-    () => true,
-    () => false,
-  );

@@ -9,13 +9,15 @@ import { isPastLimitation } from '../cases/deadlines.ts';
 import { parsePlate } from '../plates/index.ts';
 import { jobIds, QUEUES } from '../queues/names.ts';
 import { ZCameraEvent, type TCameraEvent, type TIngestAnswer } from './camera-event.schema.ts';
-import { findByDeviceEventId, insertEvent, type TStoredEvidence } from './event-repository.ts';
+import { findByDeviceEventId, type TStoredEvidence } from './event-repository.ts';
+import type { EventWriter } from './event-writer.ts';
 import type { EvidenceStore } from './evidence-store.ts';
 import { verifySignature } from './signature.ts';
 import { guardDb } from './db-availability.ts';
 
 export type TIngestDeps = {
   db: TDb;
+  writer: EventWriter;
   cameras: CameraDirectory;
   evidence: EvidenceStore;
   toleranceSeconds: number;
@@ -80,9 +82,13 @@ export const ingestCameraEvent = async (deps: TIngestDeps, req: TIngestRequest):
 
   const certExpired = capturedAt.getTime() > camera.certExpiresAt.getTime();
   const id = randomUUID();
-  const payloadSha256 = createHash('sha256').update(stableJson(event)).digest('hex');
+  // The fingerprint of a resend: every field, with images by their hash (re-hashing the
+  // base64 text would double the hashing work for nothing).
+  const payloadSha256 = createHash('sha256')
+    .update(stableJson({ ...event, evidence: images.map((i) => [i.kind, i.contentType, i.sha256]) }))
+    .digest('hex');
   const inserted = await guardDb(() =>
-    insertEvent(deps.db, {
+    deps.writer.insert({
       id,
       cameraId: camera.id,
       payloadSha256,
@@ -145,7 +151,7 @@ type TDecoded = TStoredEvidence & { bytes: Buffer };
 const decodeEvidence = async (event: TCameraEvent): Promise<TDecoded[]> =>
   Promise.all(
     event.evidence.map(async (item, position) => {
-      const bytes = Buffer.from(item.data, 'base64');
+      const bytes = item.data;
       const detected = await fileTypeFromBuffer(bytes);
       if (detected?.mime !== item.contentType) {
         throw new AppError('INVALID_EVIDENCE', `evidence[${position}] is not the ${item.contentType} it claims to be`, {

@@ -39,13 +39,13 @@ export const createApp = (deps: TAppDeps): Express => {
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
     }),
   );
-  app.use(helmet());
   app.use(healthRoutes(deps.db, deps.redis));
   const doc = openApiDocument();
   app.get('/openapi.json', (_req, res) => {
     res.json(doc);
   });
-  app.use('/docs', swaggerUi.serve, swaggerUi.setup(doc));
+  // Browser-facing pages get helmet's headers; machine-to-machine JSON does not need them.
+  app.use('/docs', helmet(), swaggerUi.serve, swaggerUi.setup(doc));
   app.use(cameraEventRoutes(deps.ingest, deps.bodyLimitBytes));
   app.use(notFound);
   app.use(errorHandler);

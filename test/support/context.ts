@@ -10,7 +10,7 @@ import { pino } from 'pino';
 import { addCamera, addSite, CameraDirectory } from '../../src/cameras/index.ts';
 import { createDb, type TDb } from '../../src/db/client.ts';
 import { createDatabase, dropDatabase } from '../../src/db/ensure-database.ts';
-import { EvidenceStore } from '../../src/events/index.ts';
+import { EventWriter, EvidenceStore } from '../../src/events/index.ts';
 import { createApp } from '../../src/http/app.ts';
 import { REDIS_URL, TEMPLATE_DB, testDbUrl } from './urls.ts';
 
@@ -92,6 +92,7 @@ export const startApi = async (
     bodyLimitBytes: opts.bodyLimitBytes ?? 10 * 1024 * 1024,
     ingest: {
       db,
+      writer: new EventWriter(db),
       cameras: new CameraDirectory(db, SECRET_KEY, 0),
       evidence: new EvidenceStore(ctx.evidenceDir, false),
       toleranceSeconds: 300,
