@@ -1,6 +1,11 @@
-// Demo data: sites and cameras a fresh installation can receive events from. Safe to run
-// again: what exists is left alone. Demo camera secrets come from DEMO_CAMERA_SECRET.
+// Reference data (the checked-in fine tables) and demo data (sites, cameras, a small
+// registry) for a fresh installation. Safe to run again: what exists is left alone.
+// Demo camera secrets come from DEMO_CAMERA_SECRET.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { addCamera, addSite } from '../src/cameras/index.ts';
+import { applyRules, readRuleFile, RULE_TABLES_DIR } from '../src/fines/index.ts';
+import { importRegistryCsv } from '../src/registry/index.ts';
 import { config } from '../src/config/index.ts';
 import { createDb } from '../src/db/client.ts';
 
@@ -30,7 +35,16 @@ try {
     if (await db.camera.findUnique({ where: { code: cam.code } })) continue;
     await addCamera(deps, { ...cam, certNumber: `KĐ-${cam.code}-2026`, certExpiresAt: new Date('2027-12-31T00:00:00Z'), secret: DEMO_SECRET });
   }
-  process.stdout.write(`seed: ${DEMO_SITES.length} sites, ${DEMO_CAMERAS.length} cameras ready\n`);
+  let rules = 0;
+  for (const file of readdirSync(RULE_TABLES_DIR).filter((f) => f.endsWith('.json')).sort()) {
+    rules += (await applyRules(db, readRuleFile(join(RULE_TABLES_DIR, file)), 'seed')).add.length;
+  }
+  const registry = await importRegistryCsv(db, readFileSync(join(import.meta.dirname, 'demo', 'registry.csv'), 'utf8'), 'seed');
+  if (registry.errors.length) throw new Error(`demo registry: ${registry.errors.join('; ')}`);
+  process.stdout.write(
+    `seed: ${DEMO_SITES.length} sites, ${DEMO_CAMERAS.length} cameras, ${rules} new fine rules, ` +
+      `${registry.registrations.created} new registrations ready\n`,
+  );
 } finally {
   await db.$disconnect();
 }

@@ -46,6 +46,7 @@ const samples = [
   { cam: 'CAM-HCM-002', e: { eventId: `${run}-2`, capturedAt: minutesAgo(29.9), violation: 'RED_LIGHT', vehicleClass: 'CAR', plate: { text: '51F 123 45', confidence: 0.91, color: 'WHITE' }, signalPhase: 'RED', lane: '2', evidence: image(2) } },
   { cam: 'CAM-HCM-001', e: { eventId: `${run}-3`, capturedAt: minutesAgo(20), violation: 'NO_HELMET', vehicleClass: 'MOTORCYCLE', plate: { text: '59-X1 234.56', confidence: 0.88, color: 'WHITE' }, evidence: image(3) } },
   { cam: 'CAM-HN-001', e: { eventId: `${run}-4`, capturedAt: minutesAgo(15), violation: 'WRONG_LANE', vehicleClass: 'MOTORCYCLE', plate: { text: '29-HA 002.33', confidence: 0.93, color: 'WHITE' }, lane: '1', evidence: image(4) } },
+  { cam: 'CAM-HN-001', e: { eventId: `${run}-6`, capturedAt: minutesAgo(12), violation: 'RED_LIGHT', vehicleClass: 'CAR', plate: { text: '30K-999.99', confidence: 0.72, color: 'WHITE' }, signalPhase: 'RED', evidence: image(6) } },
   { cam: 'CAM-CT-001', e: { eventId: `${run}-5`, capturedAt: minutesAgo(10), violation: 'SPEEDING', vehicleClass: 'TRUCK', plate: { text: '60C-456.78', confidence: 0.95, color: 'YELLOW' }, speed: { measuredKmh: 112, limitKmh: 90 }, evidence: image(5) } },
 ];
 for (const { cam, e } of [...samples, samples[0]!]) {
@@ -53,12 +54,22 @@ for (const { cam, e } of [...samples, samples[0]!]) {
   process.stdout.write(`camera ${cam} → ${res.status} ${await res.text()}\n`);
 }
 
-await new Promise((r) => setTimeout(r, 2_000));
 const db = createDb(cfg.DATABASE_URL, 1);
-const cases = await db.case.findMany({ orderBy: { createdAt: 'desc' }, take: 10, include: { site: true } });
+const since = new Date(Date.now() - 60_000);
+for (let i = 0; i < 100; i++) {
+  const moving = await db.case.count({ where: { updatedAt: { gte: since }, status: { in: ['DETECTED', 'OWNER_RESOLVED', 'FINE_ASSESSED'] } } });
+  if (moving === 0 && i > 5) break;
+  await new Promise((r) => setTimeout(r, 200));
+}
+const cases = await db.case.findMany({ where: { updatedAt: { gte: since } }, orderBy: { firstCapturedAt: 'asc' }, include: { site: true, owner: true } });
 await db.$disconnect();
-process.stdout.write('\nNewest cases:\n');
+process.stdout.write('\nCases from these events:\n');
 for (const c of cases) {
-  process.stdout.write(`  ${c.plate.padEnd(11)} ${c.violation.padEnd(12)} ${c.status.padEnd(9)} ${c.eventCount} capture(s)  ${c.site.name}\n`);
+  process.stdout.write(
+    `  ${c.plate.padEnd(11)} ${c.violation.padEnd(11)} ${c.status.padEnd(15)} ${c.eventCount} capture(s) at ${c.site.name}\n` +
+      `      owner: ${c.owner ? `${c.owner.name} (${c.owner.province})` : '—'}; flags: ${c.flags.join(', ') || '—'}\n` +
+      `      fine: ${c.fineAmount === null ? '—' : `${c.fineAmount.toLocaleString('vi-VN')} ₫ (${c.fineMin?.toLocaleString('vi-VN')}–${c.fineMax?.toLocaleString('vi-VN')}), ${c.points} điểm, ${c.legalBasis}`}\n` +
+      `      handled by: ${c.handlingUnit}; notice due ${c.noticeDueAt?.toISOString().slice(0, 10)}\n`,
+  );
 }
 process.stdout.write(`\nAPI on ${baseUrl} (docs: ${baseUrl}/docs). Ctrl-C stops everything.\n`);

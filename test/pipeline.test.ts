@@ -15,6 +15,7 @@ let cam: (code: string) => TCameraCredentials;
 const closers: (() => Promise<unknown>)[] = [];
 
 const WINDOW = 300;
+const DEDUP = { windowSeconds: WINDOW, confidenceThreshold: 0.85 };
 
 beforeAll(async () => {
   ctx = await createTestContext();
@@ -48,7 +49,7 @@ const relayWith = (redisUrl: string, afterEnqueue?: ConstructorParameters<typeof
 };
 
 const startDedup = (concurrency = 5): Worker => {
-  const w = createDedupWorker({ db: ctx.db, connection: redisAt(REDIS_URL, false), prefix: ctx.prefix, concurrency, windowSeconds: WINDOW, logger: silentLogger });
+  const w = createDedupWorker({ db: ctx.db, connection: redisAt(REDIS_URL, false), prefix: ctx.prefix, concurrency, windowSeconds: WINDOW, confidenceThreshold: 0.85, logger: silentLogger });
   closers.push(() => w.close());
   return w;
 };
@@ -78,7 +79,7 @@ describe('outbox → dedup → case', () => {
     expect(cases).toHaveLength(1);
     expect(cases[0]).toMatchObject({ status: 'DETECTED', eventCount: 2, violation: 'RED_LIGHT' });
     expect(cases[0]!.events).toHaveLength(2);
-    expect(await ctx.db.outboxMessage.count()).toBe(0);
+    expect(await ctx.db.outboxMessage.count({ where: { queue: 'dedup' } })).toBe(0);
     expect(await ctx.db.auditEntry.count({ where: { entityType: 'case', entityId: cases[0]!.id, action: 'case.open' } })).toBe(1);
   });
 
@@ -106,7 +107,7 @@ describe('outbox → dedup → case', () => {
       throw new Error('simulated crash after enqueue');
     });
     await expect(crashing.relayOnce()).rejects.toThrow('simulated crash');
-    expect(await ctx.db.outboxMessage.count()).toBe(1);
+    expect(await ctx.db.outboxMessage.count({ where: { queue: 'dedup' } })).toBe(1);
 
     startDedup();
     await eventually(settled([e.eventId]), 15_000, 'first delivery processed');
@@ -114,7 +115,7 @@ describe('outbox → dedup → case', () => {
     const relay = relayWith(REDIS_URL);
     relay.start();
     closers.push(() => relay.stop());
-    await eventually(async () => (await ctx.db.outboxMessage.count()) === 0, 15_000, 'outbox drained');
+    await eventually(async () => (await ctx.db.outboxMessage.count({ where: { queue: 'dedup' } })) === 0, 15_000, 'outbox drained');
     const cases = await casesOf('51G33333');
     expect(cases).toHaveLength(1);
     expect(cases[0]!.eventCount).toBe(1);
@@ -126,7 +127,7 @@ describe('outbox → dedup → case', () => {
     const events = [0, 1, 2].map((i) => makeEvent({ plate: { text: `51H-44${i}.44`, confidence: 0.9, color: 'WHITE' } }));
     for (const e of events) expect((await postEvent(cam('A-1'), e)).status).toBe(202);
     await expect(dead.relayOnce()).rejects.toThrow();
-    const waiting = await ctx.db.outboxMessage.findMany();
+    const waiting = await ctx.db.outboxMessage.findMany({ where: { queue: 'dedup' } });
     expect(waiting).toHaveLength(3);
     expect(waiting.every((r) => r.attempts === 1 && r.lastError)).toBe(true);
 
@@ -155,7 +156,7 @@ describe('dedup stage', () => {
     for (const [i, e] of events.entries()) expect((await postEvent(cam(i % 2 ? 'A-1' : 'A-2'), e)).status).toBe(202);
     const ids = await Promise.all(events.map(async (e) => (await eventRow(e.eventId)).id));
     // Two independent callers per event, all at once: concurrency and duplicate delivery.
-    const outcomes = await Promise.all([...ids, ...ids].map((id) => dedupEvent(ctx.db, id, WINDOW)));
+    const outcomes = await Promise.all([...ids, ...ids].map((id) => dedupEvent(ctx.db, id, DEDUP)));
     expect(outcomes.filter((o) => o.kind === 'opened')).toHaveLength(1);
     expect(outcomes.filter((o) => o.kind === 'merged')).toHaveLength(11);
     expect(outcomes.filter((o) => o.kind === 'already-done')).toHaveLength(12);
@@ -168,14 +169,14 @@ describe('dedup stage', () => {
     const e = makeEvent({ plate: { text: '29C-666.66', confidence: 0.9, color: 'WHITE' } });
     expect((await postEvent(cam('A-1'), e)).status).toBe(202);
     const { id } = await eventRow(e.eventId);
-    expect((await dedupEvent(ctx.db, id, WINDOW)).kind).toBe('opened');
+    expect((await dedupEvent(ctx.db, id, DEDUP)).kind).toBe('opened');
     const snapshot = async () => ({
       cases: await casesOf('29C66666'),
       event: await eventRow(e.eventId),
       audit: await ctx.db.auditEntry.count(),
     });
     const before = await snapshot();
-    expect(await dedupEvent(ctx.db, id, WINDOW)).toEqual({ kind: 'already-done' });
+    expect(await dedupEvent(ctx.db, id, DEDUP)).toEqual({ kind: 'already-done' });
     expect(await snapshot()).toEqual(before);
   });
 });

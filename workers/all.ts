@@ -1,14 +1,19 @@
 // Runs the pipeline's stages in one process: `npm run workers` (all of them) or
-// `npm run workers -- dedup` / `-- relay` to run a subset; run more processes to scale out.
+// `npm run workers -- dedup owner` to run a subset; run more processes to scale out.
+import type { Worker } from 'bullmq';
 import { config } from '../src/config/index.ts';
 import { createDb } from '../src/db/client.ts';
+import { RuleCache } from '../src/fines/index.ts';
 import { createQueues, createRedis } from '../src/queues/index.ts';
+import { createRegistry } from '../src/registry/index.ts';
 import { createLogger } from '../src/shared/logger.ts';
 import { onShutdown } from '../src/shared/shutdown.ts';
 import { createDedupWorker } from './dedup.ts';
+import { createFineWorker } from './fine.ts';
 import { createOutboxRelay } from './outbox-relay.ts';
+import { createOwnerWorker } from './owner.ts';
 
-const STAGES = ['relay', 'dedup'] as const;
+const STAGES = ['relay', 'dedup', 'owner', 'fine'] as const;
 type TStage = (typeof STAGES)[number];
 
 const asked = process.argv.slice(2);
@@ -34,18 +39,14 @@ const relay = stages.has('relay')
   ? createOutboxRelay({ db, queues, logger, batchSize: cfg.OUTBOX_BATCH_SIZE, pollMs: cfg.OUTBOX_POLL_MS })
   : undefined;
 relay?.start();
-const workers = stages.has('dedup')
-  ? [
-      createDedupWorker({
-        db,
-        connection: workerRedis,
-        prefix: cfg.QUEUE_PREFIX,
-        concurrency: cfg.WORKER_CONCURRENCY,
-        windowSeconds: cfg.DEDUP_WINDOW_SECONDS,
-        logger,
-      }),
-    ]
-  : [];
+
+const base = { db, connection: workerRedis, prefix: cfg.QUEUE_PREFIX, concurrency: cfg.WORKER_CONCURRENCY, logger };
+const workers: Worker[] = [];
+if (stages.has('dedup')) {
+  workers.push(createDedupWorker({ ...base, windowSeconds: cfg.DEDUP_WINDOW_SECONDS, confidenceThreshold: cfg.PLATE_CONFIDENCE_THRESHOLD }));
+}
+if (stages.has('owner')) workers.push(createOwnerWorker({ ...base, registry: createRegistry(cfg, db) }));
+if (stages.has('fine')) workers.push(createFineWorker({ ...base, rules: new RuleCache(db), orgMultiplier: cfg.ORG_FINE_MULTIPLIER }));
 logger.info({ stages: [...stages] }, 'workers started');
 
 onShutdown(logger, [

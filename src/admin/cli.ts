@@ -4,7 +4,11 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ZodError } from 'zod';
 import { config } from '../config/index.ts';
 import { createDb } from '../db/client.ts';
+import { readFileSync } from 'node:fs';
 import { addCamera, addSite, CameraAdminError, listCameras, rotateCameraSecret, setCameraStatus } from '../cameras/index.ts';
+import { applyRules, planRules, readRuleFile, RuleConflictError } from '../fines/index.ts';
+import { createQueues, createRedis, DeadLetterError, listDeadLetters, redriveDeadLetter } from '../queues/index.ts';
+import { importRegistryCsv } from '../registry/index.ts';
 
 const cfg = config();
 const db = createDb(cfg.DATABASE_URL, 2);
@@ -87,10 +91,88 @@ camera
     if (generated) out(`new secret (shown once): ${generated}`);
   });
 
+const registry = program.command('registry').description('the vehicle registry kept in this database');
+registry
+  .command('import')
+  .argument('<file>', 'CSV with columns plate,plate_color,vehicle_class,make,model,color,owner_type,owner_name,owner_id,address,province,email,phone,valid_from,valid_to')
+  .action(async (file: string) => {
+    const report = await importRegistryCsv(db, readFileSync(file, 'utf8'), deps.actor);
+    if (report.errors.length > 0) {
+      for (const e of report.errors) process.stderr.write(`${file}: ${e}\n`);
+      process.stderr.write(`nothing imported: fix the ${report.errors.length} problem(s) above and run again\n`);
+      process.exitCode = 1;
+      return;
+    }
+    const { owners: o, registrations: r } = report;
+    out(`${report.rows} rows: owners ${o.created} new, ${o.updated} updated, ${o.unchanged} unchanged; registrations ${r.created} new, ${r.updated} updated, ${r.unchanged} unchanged`);
+  });
+
+const fines = program.command('fines').description('fine rule tables');
+fines
+  .command('load')
+  .argument('<file>', 'a rule table, e.g. src/fines/tables/decree-168-2024.json')
+  .option('--apply', 'write the changes (without it, only show them)', false)
+  .action(async (file: string, o) => {
+    const rules = readRuleFile(file);
+    const plan = await planRules(db, rules);
+    for (const r of plan.add) out(`+ ${r.code} v${r.version}: ${r.violation} [${r.vehicleClasses.join(',')}] ${r.fineMin}–${r.fineMax} VND, ${r.points} pts, from ${r.effectiveFrom}${r.effectiveTo ? ` to ${r.effectiveTo}` : ''}`);
+    for (const c of plan.conflicts) out(`! ${c.rule.code} v${c.rule.version} differs from the loaded rule: ${c.differences.join('; ')}`);
+    out(`${plan.add.length} to add, ${plan.unchanged.length} already loaded, ${plan.conflicts.length} conflicting`);
+    if (plan.conflicts.length > 0) {
+      process.stderr.write('error: loaded rules are never edited; give a changed rule a new version with its own effective dates\n');
+      process.exitCode = 1;
+      return;
+    }
+    if (!o.apply) {
+      if (plan.add.length > 0) out('dry run: nothing written; run again with --apply');
+      return;
+    }
+    await applyRules(db, rules, deps.actor);
+    out(`loaded ${plan.add.length} rule(s)`);
+  });
+
+const withQueues = async <T>(fn: (queues: ReturnType<typeof createQueues>) => Promise<T>): Promise<T> => {
+  const redis = createRedis(cfg.REDIS_URL, { failFast: true });
+  const queues = createQueues(redis, cfg.QUEUE_PREFIX);
+  try {
+    return await fn(queues);
+  } finally {
+    await Promise.all(Object.values(queues).map((q) => q.close()));
+    redis.disconnect();
+  }
+};
+
+const jobs = program.command('jobs').description('pipeline jobs that failed for good (dead letters)');
+jobs
+  .command('failed')
+  .option('--all', 'include dead letters already re-driven', false)
+  .action(async (o) => {
+    const rows = await listDeadLetters(db, { includeRedriven: o.all });
+    if (rows.length === 0) out('no failed jobs');
+    for (const r of rows) {
+      out([r.id, r.queue, r.jobId, r.failedAt.toISOString(), `${r.attempts} attempt(s)`, r.redrivenAt ? `re-driven ${r.redrivenAt.toISOString()}` : 'waiting', r.reason].join('\t'));
+    }
+  });
+jobs
+  .command('retry')
+  .argument('[id]', 'dead letter id (see "jobs failed")')
+  .option('--all', 'every dead letter not yet re-driven', false)
+  .action(async (id: string | undefined, o) => {
+    const ids = o.all ? (await listDeadLetters(db)).map((r) => r.id) : id && /^\d+$/.test(id) ? [BigInt(id)] : [];
+    if (ids.length === 0) {
+      process.stderr.write(o.all ? 'no failed jobs to retry\n' : 'error: give a dead letter id or --all\n');
+      if (!o.all) process.exitCode = 1;
+      return;
+    }
+    await withQueues(async (queues) => {
+      for (const one of ids) out(`${one}: ${await redriveDeadLetter(db, queues, one, deps.actor)}`);
+    });
+  });
+
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  if (err instanceof CameraAdminError) process.stderr.write(`error: ${err.message}\n`);
+  if (err instanceof CameraAdminError || err instanceof RuleConflictError || err instanceof DeadLetterError) process.stderr.write(`error: ${err.message}\n`);
   else if (err instanceof ZodError) {
     for (const i of err.issues) process.stderr.write(`error: ${i.path.join('.')}: ${i.message}\n`);
   } else throw err;

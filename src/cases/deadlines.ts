@@ -13,3 +13,11 @@ export const limitationEndsAt = (capturedAt: Date): Date => {
 };
 
 export const isPastLimitation = (capturedAt: Date, now: Date): boolean => now.getTime() > limitationEndsAt(capturedAt).getTime();
+
+/**
+ * Identify the owner and send the notice within 10 days of detection (Circular
+ * 73/2024/TT-BCA Art 24.1). A camera case is detected when it is captured.
+ */
+export const NOTICE_DUE = { days: 10, basis: 'Thông tư 73/2024/TT-BCA, Điều 24 khoản 1' } as const;
+
+export const noticeDueAt = (capturedAt: Date): Date => new Date(capturedAt.getTime() + NOTICE_DUE.days * 86_400_000);

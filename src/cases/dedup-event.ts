@@ -1,6 +1,8 @@
 import type { TDb } from '../db/client.ts';
 import { appendAudit } from '../audit/index.ts';
 import { parsePlate } from '../plates/index.ts';
+import { nextStageRow } from '../queues/outbox-row.ts';
+import { FLAGS } from './flags.ts';
 
 export type TDedupOutcome =
   | { kind: 'opened'; caseId: string }
@@ -17,8 +19,12 @@ type TEventRow = {
   vehicle_class: string;
   plate_raw: string;
   plate_color: string;
+  plate_confidence: number;
   site_id: string;
+  agency: string;
 };
+
+export type TDedupOptions = { windowSeconds: number; confidenceThreshold: number };
 
 const ACTOR = 'system:dedup';
 
@@ -28,13 +34,17 @@ const ACTOR = 'system:dedup';
  * opens a new case. One transaction: the event row is locked, then an advisory lock on
  * the act's key serialises concurrent workers seeing the same act, so two events of one
  * act never open two cases. An event that is no longer RECEIVED was handled by an
- * earlier run of this job: nothing changes.
+ * earlier run of this job: nothing changes. A new case is handed to the owner stage
+ * through the outbox, in the same transaction.
+ *
+ * A case is flagged LOW_CONFIDENCE_READ while none of its captures read the plate with
+ * at least `confidenceThreshold`; a confident capture merged later lifts the flag.
  */
-export const dedupEvent = async (db: TDb, eventId: string, windowSeconds: number): Promise<TDedupOutcome> =>
+export const dedupEvent = async (db: TDb, eventId: string, { windowSeconds, confidenceThreshold }: TDedupOptions): Promise<TDedupOutcome> =>
   db.$transaction(async (tx) => {
     const [ev] = await tx.$queryRaw<TEventRow[]>`
       SELECT e.id::text, e.status::text, e.captured_at, e.violation::text, e.vehicle_class::text, e.plate_raw,
-             e.plate_color::text, c.site_id::text
+             e.plate_color::text, e.plate_confidence, c.site_id::text, c.agency
       FROM camera_event e JOIN camera c ON c.id = e.camera_id
       WHERE e.id = ${eventId}::uuid FOR UPDATE OF e`;
     if (!ev) return { kind: 'missing' };
@@ -57,10 +67,12 @@ export const dedupEvent = async (db: TDb, eventId: string, windowSeconds: number
         AND last_captured_at + ${windowSeconds} * interval '1 second' >= ${ev.captured_at}
       ORDER BY first_captured_at LIMIT 1 FOR UPDATE`;
 
+    const confident = ev.plate_confidence >= confidenceThreshold;
     if (open) {
       await tx.$executeRaw`
         UPDATE "case" SET first_captured_at = least(first_captured_at, ${ev.captured_at}),
-          last_captured_at = greatest(last_captured_at, ${ev.captured_at}), event_count = event_count + 1, updated_at = now()
+          last_captured_at = greatest(last_captured_at, ${ev.captured_at}), event_count = event_count + 1, updated_at = now(),
+          flags = CASE WHEN ${confident} THEN array_remove(flags, ${FLAGS.LOW_CONFIDENCE_READ}) ELSE flags END
         WHERE id = ${open.id}::uuid`;
       await markEvent(tx, ev.id, 'MERGED', open.id, plate);
       return { kind: 'merged', caseId: open.id };
@@ -76,10 +88,21 @@ export const dedupEvent = async (db: TDb, eventId: string, windowSeconds: number
         siteId: ev.site_id,
         firstCapturedAt: ev.captured_at,
         lastCapturedAt: ev.captured_at,
+        detectingUnit: ev.agency,
+        flags: confident ? [] : [FLAGS.LOW_CONFIDENCE_READ],
       },
       select: { id: true },
     });
-    await appendAudit(tx, { actor: ACTOR, entityType: 'case', entityId: created.id, action: 'case.open', toState: 'DETECTED', data: { eventId: ev.id } });
+    await appendAudit(tx, {
+      actor: ACTOR,
+      entityType: 'case',
+      entityId: created.id,
+      action: 'case.open',
+      toState: 'DETECTED',
+      reason: confident ? null : `plate read with confidence ${ev.plate_confidence} < ${confidenceThreshold}`,
+      data: { eventId: ev.id },
+    });
+    await tx.outboxMessage.createMany({ data: [nextStageRow('owner', created.id)] });
     await markEvent(tx, ev.id, 'OPENED_CASE', created.id, plate);
     return { kind: 'opened', caseId: created.id };
   });

@@ -36,6 +36,19 @@ const ZEnv = z.object({
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be base64 of exactly 32 bytes')
     .optional(),
+  /** Plate reads below this confidence are flagged LOW_CONFIDENCE_READ for an officer. */
+  PLATE_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.85),
+  /** `database` (the registry table, default) or `http` (a national registry service at REGISTRY_URL). */
+  REGISTRY_MODE: z.enum(['database', 'http']).default('database'),
+  REGISTRY_URL: z.url({ protocol: /^https?$/ }).optional(),
+  REGISTRY_TIMEOUT_MS: z.coerce.number().int().positive().default(2_000),
+  REGISTRY_RETRIES: z.coerce.number().int().nonnegative().max(10).default(2),
+  /**
+   * Organisation owners: proposed amount = individual amount × this. Decree 168 has no
+   * general clause for it (LHAV Art 24 caps organisations at 2× individuals); PENDING LEGAL
+   * REVIEW, see the domain reference §5.4.
+   */
+  ORG_FINE_MULTIPLIER: z.coerce.number().int().min(1).max(2).default(2),
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(200),
   OUTBOX_BATCH_SIZE: z.coerce.number().int().positive().max(5000).default(500),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().max(500).default(20),
@@ -50,12 +63,16 @@ export class ConfigError extends Error {}
 
 /** Parses the environment once; a wrong value names the variable and stops start-up. */
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env): TConfig => {
-  const parsed = ZEnv.safeParse(env);
+  // An empty value (`REGISTRY_URL=` copied from .env.example) means "not set".
+  const parsed = ZEnv.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid environment configuration:\n${lines.join('\n')}`);
   }
   const { CAMERA_SECRET_KEY, ...rest } = parsed.data;
+  if (rest.REGISTRY_MODE === 'http' && !rest.REGISTRY_URL) {
+    throw new ConfigError('Invalid environment configuration:\n  REGISTRY_URL: required when REGISTRY_MODE=http');
+  }
   if (!CAMERA_SECRET_KEY && rest.NODE_ENV === 'production') {
     throw new ConfigError('Invalid environment configuration:\n  CAMERA_SECRET_KEY: required in production');
   }

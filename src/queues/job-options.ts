@@ -6,11 +6,16 @@ import type { TQueueName } from './names.ts';
  * dead-letter record until someone re-drives them); completed ones expire, because the
  * database, not Redis, is the system of record.
  */
+const STAGE: JobsOptions = {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 1_000, jitter: 0.2 },
+  removeOnComplete: { age: 24 * 3600, count: 50_000 },
+  removeOnFail: false,
+};
+
 export const JOB_OPTIONS: Record<TQueueName, JobsOptions> = {
-  dedup: {
-    attempts: 10,
-    backoff: { type: 'exponential', delay: 1_000, jitter: 0.2 },
-    removeOnComplete: { age: 24 * 3600, count: 50_000 },
-    removeOnFail: false,
-  },
+  dedup: STAGE,
+  // A registry outage does not spend attempts: the job waits (see the owner stage).
+  owner: STAGE,
+  fine: STAGE,
 };

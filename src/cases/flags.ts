@@ -1,0 +1,18 @@
+/** Flags ride beside a case's state and tell the officer why a person must look. */
+export const FLAGS = {
+  /** No capture read the plate with enough confidence. */
+  LOW_CONFIDENCE_READ: 'LOW_CONFIDENCE_READ',
+  /** No registration of this plate and colour was in force at capture time. */
+  UNREGISTERED_PLATE: 'UNREGISTERED_PLATE',
+  /** The registered (or plate-format) class is not what the camera saw: a cloned plate? */
+  CLASS_MISMATCH: 'CLASS_MISMATCH',
+  /** No fine rule fits the act on its capture date. */
+  NO_RULE: 'NO_RULE',
+} as const;
+
+export type TFlag = (typeof FLAGS)[keyof typeof FLAGS];
+
+const TWO_WHEEL = new Set(['MOTORCYCLE', 'MOPED']);
+
+/** Cars, trucks and buses are one family (Decree 168 Art 6), motorcycles and mopeds another (Art 7). */
+export const sameVehicleFamily = (a: string, b: string): boolean => TWO_WHEEL.has(a) === TWO_WHEEL.has(b);

@@ -1,0 +1,11 @@
+export { assessFine, legalBasisOf } from './assess-fine.ts';
+export type { TAssessment } from './assess-fine.ts';
+export { COMMUNE_FINE_LIMIT, handlingUnitFor } from './handling-unit.ts';
+export type { THandlingUnit } from './handling-unit.ts';
+export { readRuleFile } from './rule-file.ts';
+export type { TFineRule } from './rule-file.ts';
+export { applyRules, loadAllRules, planRules, RuleCache, RuleConflictError } from './rule-store.ts';
+export type { TRulePlan } from './rule-store.ts';
+export { selectRule, vietnamDate } from './select-rule.ts';
+export type { TAct } from './select-rule.ts';
+export const RULE_TABLES_DIR = new URL('./tables/', import.meta.url).pathname;

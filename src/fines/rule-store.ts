@@ -1,0 +1,130 @@
+import type { TDb } from '../db/client.ts';
+import { appendAudit } from '../audit/index.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
+import type { TConditions, TFineRule } from './rule-file.ts';
+
+export type TRulePlan = {
+  add: TFineRule[];
+  unchanged: TFineRule[];
+  /** Same code and version as a stored rule but different content: refused. */
+  conflicts: { rule: TFineRule; differences: string[] }[];
+};
+
+const day = (d: Date | null): string | null => (d ? d.toISOString().slice(0, 10) : null);
+
+const fromRow = (r: Prisma.FineRuleGetPayload<object>): TFineRule => ({
+  id: r.id,
+  code: r.code,
+  version: r.version,
+  violation: r.violation,
+  vehicleClasses: r.vehicleClasses,
+  conditions: r.conditions as TConditions,
+  fineMin: r.fineMin,
+  fineMax: r.fineMax,
+  points: r.points,
+  decree: r.decree,
+  article: r.article,
+  clause: r.clause,
+  point: r.point,
+  communeCompetent: r.communeCompetent,
+  effectiveFrom: day(r.effectiveFrom)!,
+  effectiveTo: day(r.effectiveTo),
+  source: r.source,
+});
+
+const COMPARED = ['violation', 'vehicleClasses', 'conditions', 'fineMin', 'fineMax', 'points', 'decree', 'article', 'clause', 'point', 'communeCompetent', 'effectiveFrom', 'effectiveTo'] as const;
+
+const canonical = (v: unknown): string =>
+  JSON.stringify(v, (_k, val: unknown) =>
+    val && typeof val === 'object' && !Array.isArray(val) ? Object.fromEntries(Object.entries(val).sort(([a], [b]) => a.localeCompare(b))) : val,
+  );
+
+export const loadAllRules = async (db: TDb): Promise<TFineRule[]> => (await db.fineRule.findMany()).map(fromRow);
+
+/** What loading these rules would change; nothing is written. */
+export const planRules = async (db: TDb, rules: TFineRule[]): Promise<TRulePlan> => {
+  const stored = new Map((await loadAllRules(db)).map((r) => [`${r.code}@${r.version}`, r]));
+  const plan: TRulePlan = { add: [], unchanged: [], conflicts: [] };
+  for (const rule of rules) {
+    const old = stored.get(`${rule.code}@${rule.version}`);
+    if (!old) {
+      plan.add.push(rule);
+      continue;
+    }
+    const differences = COMPARED.filter((k) => canonical(old[k]) !== canonical(rule[k])).map(
+      (k) => `${k}: ${canonical(old[k])} → ${canonical(rule[k])}`,
+    );
+    if (differences.length === 0) plan.unchanged.push(rule);
+    else plan.conflicts.push({ rule, differences });
+  }
+  return plan;
+};
+
+export class RuleConflictError extends Error {}
+
+/**
+ * Adds the new rules of a plan. Refuses the whole file if it would edit a stored rule:
+ * assessed cases point at rule rows, so a changed provision must arrive as a new version
+ * or a new code with its own effective dates.
+ */
+export const applyRules = async (db: TDb, rules: TFineRule[], actor: string): Promise<TRulePlan> => {
+  return db.$transaction(async (tx) => {
+    const plan = await planRules(tx as unknown as TDb, rules);
+    if (plan.conflicts.length > 0) {
+      throw new RuleConflictError(
+        plan.conflicts.map((c) => `${c.rule.code}@${c.rule.version} is already loaded with other content (${c.differences.join('; ')}); add it as a new version`).join('\n'),
+      );
+    }
+    if (plan.add.length === 0) return plan;
+    await tx.fineRule.createMany({
+      data: plan.add.map((r) => ({
+        code: r.code,
+        version: r.version,
+        violation: r.violation,
+        vehicleClasses: r.vehicleClasses,
+        conditions: r.conditions,
+        fineMin: r.fineMin,
+        fineMax: r.fineMax,
+        points: r.points,
+        decree: r.decree,
+        article: r.article,
+        clause: r.clause,
+        point: r.point,
+        communeCompetent: r.communeCompetent,
+        effectiveFrom: new Date(`${r.effectiveFrom}T00:00:00Z`),
+        effectiveTo: r.effectiveTo ? new Date(`${r.effectiveTo}T00:00:00Z`) : null,
+        source: r.source,
+      })),
+    });
+    await appendAudit(tx, {
+      actor,
+      entityType: 'fine_rules',
+      entityId: plan.add[0]!.decree,
+      action: 'fines.load',
+      data: { added: plan.add.map((r) => `${r.code}@${r.version}`) },
+    });
+    return plan;
+  });
+};
+
+/**
+ * The rule table as the fine stage reads it: loaded from the database and kept for
+ * `ttlMs`, so rules loaded by an operator reach running workers within that time.
+ */
+export class RuleCache {
+  private rules: TFineRule[] | undefined;
+  private loadedAt = 0;
+
+  constructor(
+    private readonly db: TDb,
+    private readonly ttlMs = 60_000,
+  ) {}
+
+  async get(): Promise<TFineRule[]> {
+    if (!this.rules || Date.now() - this.loadedAt > this.ttlMs) {
+      this.rules = await loadAllRules(this.db);
+      this.loadedAt = Date.now();
+    }
+    return this.rules;
+  }
+}

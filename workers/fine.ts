@@ -1,0 +1,12 @@
+import { UnrecoverableError, type Worker } from 'bullmq';
+import { assessCase } from '../src/cases/index.ts';
+import type { RuleCache } from '../src/fines/index.ts';
+import { createStageWorker, QUEUES, ZCaseJob, type TStageWorkerDeps } from '../src/queues/index.ts';
+
+/** The `fine` stage: rule engine, then the case waits in PENDING_REVIEW for an officer. */
+export const createFineWorker = (deps: TStageWorkerDeps & { rules: RuleCache; orgMultiplier: number }): Worker =>
+  createStageWorker(QUEUES.fine, deps, async (job) => {
+    const payload = ZCaseJob.safeParse(job.data);
+    if (!payload.success) throw new UnrecoverableError(`bad fine payload: ${payload.error.message}`);
+    return assessCase(deps.db, deps.rules, deps.orgMultiplier, payload.data.caseId);
+  });
