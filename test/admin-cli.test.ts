@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TTestContext } from './support/context.ts';
@@ -62,5 +65,57 @@ describe('npm run admin -- camera …', () => {
     expect(after.secretEncrypted).not.toBe(before);
     const actions = (await ctx.db.auditEntry.findMany({ where: { entityType: 'camera', entityId: after.id }, orderBy: { id: 'asc' } })).map((a) => a.action);
     expect(actions).toEqual(['camera.add', 'camera.disable', 'camera.rotate-secret']);
+  });
+});
+
+describe('npm run admin -- registry import / fines load / jobs', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pn-admin-'));
+
+  it('imports a registry file, reports bad rows by line and changes nothing then', async () => {
+    const good = join(dir, 'good.csv');
+    writeFileSync(good, readFileSync('prisma/demo/registry.csv'));
+    const first = await admin('registry', 'import', good);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('5 rows: owners 5 new, 0 updated, 0 unchanged; registrations 5 new');
+    expect((await admin('registry', 'import', good)).stdout).toContain('owners 0 new, 0 updated, 5 unchanged; registrations 0 new, 0 updated, 5 unchanged');
+
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(bad, `${readFileSync(good, 'utf8').split('\n')[0]}\n51F-777.77,WHITE,CAR,Kia,K3,Đen,PERSON,A,12,addr,HN,,,2024-01-01,\n`);
+    const refused = await admin('registry', 'import', bad);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('line 2: owner_id:');
+    expect(refused.stderr).toContain('nothing imported');
+  });
+
+  it('shows what a rule file would change, loads it only with --apply, and refuses to edit a loaded rule', async () => {
+    const table = 'src/fines/tables/decree-168-2024.json';
+    const dry = await admin('fines', 'load', table);
+    expect(dry.stdout).toContain('+ ND168-6.9.b:RED_LIGHT v1: RED_LIGHT [CAR,TRUCK,BUS] 18000000–20000000 VND, 4 pts, from 2025-01-01');
+    expect(dry.stdout).toContain('dry run: nothing written');
+    expect(await ctx.db.fineRule.count()).toBe(0);
+    expect((await admin('fines', 'load', table, '--apply')).stdout).toMatch(/loaded \d+ rule\(s\)/);
+    const count = await ctx.db.fineRule.count();
+    expect(count).toBeGreaterThan(40);
+
+    const edited = JSON.parse(readFileSync(table, 'utf8'));
+    edited.rules[0].fineMax = 25_000_000;
+    const editedPath = join(dir, 'edited.json');
+    writeFileSync(editedPath, JSON.stringify(edited));
+    const refused = await admin('fines', 'load', editedPath, '--apply');
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('! ND168-6.9.b:RED_LIGHT v1 differs from the loaded rule: fineMax: 20000000 → 25000000');
+    expect(await ctx.db.fineRule.count()).toBe(count);
+
+    edited.rules = [{ ...edited.rules[0], version: 2, effectiveFrom: '2026-08-15' }];
+    writeFileSync(editedPath, JSON.stringify(edited));
+    expect((await admin('fines', 'load', editedPath, '--apply')).stdout).toContain('loaded 1 rule(s)');
+    expect(await ctx.db.fineRule.count()).toBe(count + 1);
+  });
+
+  it('lists dead letters', async () => {
+    expect((await admin('jobs', 'failed')).stdout).toContain('no failed jobs');
+    const bad = await admin('jobs', 'retry', '12345');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('no dead letter 12345');
   });
 });

@@ -99,7 +99,7 @@ export const dedupEvent = async (db: TDb, eventId: string, { windowSeconds, conf
       entityId: created.id,
       action: 'case.open',
       toState: 'DETECTED',
-      reason: confident ? null : `plate read with confidence ${ev.plate_confidence} < ${confidenceThreshold}`,
+      reason: confident ? 'first capture of this act' : `first capture; plate read with confidence ${ev.plate_confidence} < ${confidenceThreshold}`,
       data: { eventId: ev.id },
     });
     await tx.outboxMessage.createMany({ data: [nextStageRow('owner', created.id)] });

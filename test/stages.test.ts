@@ -1,0 +1,208 @@
+import { join } from 'node:path';
+import { Queue, UnrecoverableError, type Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { postEvent, type TCameraCredentials } from '../scripts/camera-client.ts';
+import { verifyAuditChain } from '../src/audit/index.ts';
+import { assessCase, resolveOwner } from '../src/cases/index.ts';
+import { applyRules, readRuleFile, RULE_TABLES_DIR, RuleCache } from '../src/fines/index.ts';
+import { createQueues, listDeadLetters, OutboxRelay, QUEUES, redriveDeadLetter } from '../src/queues/index.ts';
+import { DatabaseRegistry, HttpRegistry, importRegistryCsv, type VehicleRegistry } from '../src/registry/index.ts';
+import { createDedupWorker } from '../workers/dedup.ts';
+import { createFineWorker } from '../workers/fine.ts';
+import { createOwnerWorker } from '../workers/owner.ts';
+import { CAMERA_SECRET, createTestContext, seedSite, silentLogger, startApi, type TTestContext } from './support/context.ts';
+import { eventually, makeEvent } from './support/events.ts';
+import { sampleRecord, startRegistryStub } from './support/registry-stub.ts';
+import { REDIS_URL } from './support/urls.ts';
+
+let ctx: TTestContext;
+let api: Awaited<ReturnType<typeof startApi>>;
+let cam: TCameraCredentials;
+const closers: (() => Promise<unknown>)[] = [];
+
+const REGISTRY = [
+  'plate,plate_color,vehicle_class,make,model,color,owner_type,owner_name,owner_id,address,province,email,phone,valid_from,valid_to',
+  '51F-100.01,WHITE,CAR,Toyota,Vios,Trắng,PERSON,Nguyễn Văn An,079085001234,"12 Lê Thánh Tôn",TP. Hồ Chí Minh,,,2024-01-01,',
+  '51F-100.02,WHITE,MOTORCYCLE,Honda,Wave,Đỏ,PERSON,Lê Văn Bảo,079085005678,"3 Nguyễn Trãi",TP. Hồ Chí Minh,,,2024-01-01,',
+  '60C-100.03,YELLOW,TRUCK,Hyundai,Mighty,Trắng,ORGANISATION,Công ty Vận tải Xanh,3602123456,"KCN Amata",Đồng Nai,,,2024-01-01,',
+  '51F-100.04,WHITE,CAR,Kia,Morning,Xanh,PERSON,Võ Thị Cúc,079190002222,"8 Hai Bà Trưng",TP. Hồ Chí Minh,,,2024-01-01,',
+].join('\n');
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  await seedSite(ctx.db, { site: 'HCM-1', cameras: ['HCM-CAM'] });
+  await ctx.db.site.update({ where: { code: 'HCM-1' }, data: { province: 'TP. Hồ Chí Minh' } });
+  await applyRules(ctx.db, readRuleFile(join(RULE_TABLES_DIR, 'decree-168-2024.json')), 'test');
+  expect((await importRegistryCsv(ctx.db, REGISTRY, 'test')).errors).toEqual([]);
+  api = await startApi(ctx);
+  cam = { baseUrl: api.baseUrl, cameraCode: 'HCM-CAM', secret: CAMERA_SECRET };
+});
+afterEach(async () => {
+  while (closers.length) await closers.pop()!();
+});
+afterAll(async () => {
+  await api.close();
+  await ctx.close();
+});
+
+const conn = () => {
+  const r = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  closers.push(async () => r.disconnect());
+  return r;
+};
+
+/** The whole pipeline in-process: relay, dedup, owner (with `registry`), fine. */
+const startPipeline = (registry: VehicleRegistry = new DatabaseRegistry(ctx.db), rules = new RuleCache(ctx.db)) => {
+  const relayConn = new Redis(REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  const queues = createQueues(relayConn, ctx.prefix);
+  const relay = new OutboxRelay({ db: ctx.db, queues, logger: silentLogger, batchSize: 200, pollMs: 20 });
+  relay.start();
+  const base = { db: ctx.db, connection: conn(), prefix: ctx.prefix, concurrency: 5, logger: silentLogger };
+  const workers: Worker[] = [
+    createDedupWorker({ ...base, windowSeconds: 300, confidenceThreshold: 0.85 }),
+    createOwnerWorker({ ...base, registry, baseWaitMs: 100 }),
+    createFineWorker({ ...base, rules, orgMultiplier: 2 }),
+  ];
+  closers.push(async () => {
+    await relay.stop();
+    await Promise.all(workers.map((w) => w.close()));
+    await Promise.all(Object.values(queues).map((q) => q.close()));
+    relayConn.disconnect();
+  });
+  return { queues };
+};
+
+const caseOf = async (deviceEventId: string) => {
+  const ev = await ctx.db.cameraEvent.findFirst({ where: { deviceEventId } });
+  return ev?.caseId ? ctx.db.case.findUnique({ where: { id: ev.caseId }, include: { owner: true, fineRule: true } }) : null;
+};
+const reviewed = (deviceEventId: string) => async () => {
+  const c = await caseOf(deviceEventId);
+  return c?.status === 'PENDING_REVIEW' ? c : null;
+};
+const plate = (text: string, confidence = 0.95, color = 'WHITE') => ({ text, confidence, color });
+
+describe('dedup → owner → fine → PENDING_REVIEW', () => {
+  it('brings a registered car to review with its owner, fine, legal basis, unit and dates, every step audited', async () => {
+    startPipeline();
+    const e = makeEvent({ plate: plate('51F-100.01') });
+    expect((await postEvent(cam, e)).status).toBe(202);
+    const c = await eventually(reviewed(e.eventId), 20_000, 'case in review');
+    expect(c).toMatchObject({
+      flags: [],
+      fineMin: 18_000_000,
+      fineMax: 20_000_000,
+      fineAmount: 19_000_000,
+      fineMultiplier: 1,
+      points: 4,
+      legalBasis: 'điểm b khoản 9 Điều 6 Nghị định 168/2024/NĐ-CP',
+      fineRuleVersion: 1,
+      handlingUnitKind: 'DETECTING_UNIT',
+      handlingUnit: 'Phòng CSGT Công an TP. Hồ Chí Minh',
+      detectingUnit: 'Phòng CSGT Công an TP. Hồ Chí Minh',
+    });
+    expect(c.owner?.name).toBe('Nguyễn Văn An');
+    expect(c.fineRule?.code).toBe('ND168-6.9.b:RED_LIGHT');
+    expect(c.noticeDueAt!.getTime() - c.firstCapturedAt.getTime()).toBe(10 * 86_400_000);
+    expect(c.limitationEndsAt!.getUTCFullYear()).toBe(c.firstCapturedAt.getUTCFullYear() + 1);
+    const trail = await ctx.db.auditEntry.findMany({ where: { entityType: 'case', entityId: c.id }, orderBy: { id: 'asc' } });
+    expect(trail.map((a) => [a.actor, a.fromState, a.toState])).toEqual([
+      ['system:dedup', null, 'DETECTED'],
+      ['system:owner', 'DETECTED', 'OWNER_RESOLVED'],
+      ['system:fine', 'OWNER_RESOLVED', 'FINE_ASSESSED'],
+      ['system:fine', 'FINE_ASSESSED', 'PENDING_REVIEW'],
+    ]);
+    expect(trail.every((a) => a.reason)).toBe(true);
+    expect(await verifyAuditChain(ctx.db, 'case', c.id)).toBeNull();
+
+    // A job that runs again changes nothing.
+    const snapshot = await ctx.db.case.findUnique({ where: { id: c.id } });
+    expect(await resolveOwner(ctx.db, new DatabaseRegistry(ctx.db), c.id)).toEqual({ kind: 'already-done' });
+    expect(await assessCase(ctx.db, new RuleCache(ctx.db), 2, c.id)).toEqual({ kind: 'already-done' });
+    expect(await ctx.db.case.findUnique({ where: { id: c.id } })).toEqual(snapshot);
+    expect(await ctx.db.auditEntry.count({ where: { entityId: c.id } })).toBe(trail.length);
+  });
+
+  it('flags what a person must look at, and still brings the case to review', async () => {
+    startPipeline();
+    const events = {
+      unregistered: makeEvent({ plate: plate('51F-999.98') }),
+      lowConfidence: makeEvent({ plate: plate('51F-100.04', 0.6) }),
+      mismatch: makeEvent({ plate: plate('51F-100.02'), vehicleClass: 'CAR' }),
+      noRule: makeEvent({ plate: plate('51F-100.04'), violation: 'NO_HELMET', vehicleClass: 'CAR' }),
+      organisation: makeEvent({ plate: plate('60C-100.03', 0.95, 'YELLOW'), vehicleClass: 'TRUCK', violation: 'SPEEDING', speed: { measuredKmh: 83, limitKmh: 60 } }),
+    };
+    for (const e of Object.values(events)) expect((await postEvent(cam, e)).status).toBe(202);
+    const got = Object.fromEntries(
+      await Promise.all(Object.entries(events).map(async ([k, e]) => [k, await eventually(reviewed(e.eventId), 20_000, k)] as const)),
+    );
+    expect(got.unregistered!.flags).toEqual(['UNREGISTERED_PLATE']);
+    expect(got.unregistered!.ownerId).toBeNull();
+    expect(got.lowConfidence!.flags).toEqual(['LOW_CONFIDENCE_READ']);
+    expect(got.mismatch!.flags).toEqual(['CLASS_MISMATCH']);
+    expect(got.noRule!).toMatchObject({ flags: ['NO_RULE'], fineAmount: null, fineRuleId: null, legalBasis: null });
+    expect(got.organisation!).toMatchObject({
+      flags: [],
+      fineMultiplier: 2,
+      fineAmount: 14_000_000,
+      legalBasis: 'điểm a khoản 6 Điều 6 Nghị định 168/2024/NĐ-CP',
+      handlingUnitKind: 'PROVINCIAL_TRAFFIC_POLICE',
+      handlingUnit: 'Phòng Cảnh sát giao thông Công an Đồng Nai',
+    });
+  });
+
+  it('lets a case wait in DETECTED while the registry is down, spending no attempts, then goes on', async () => {
+    const stub = await startRegistryStub({ '30A55555|WHITE': sampleRecord('30A55555') });
+    closers.push(() => stub.close());
+    stub.setFallback('drop');
+    const registry = new HttpRegistry({ baseUrl: stub.url, timeoutMs: 200, retries: 1, backoffMs: 10, volumeThreshold: 2, resetTimeoutMs: 200 });
+    closers.push(async () => registry.shutdown());
+    startPipeline(registry);
+    const e = makeEvent({ plate: plate('30A-555.55') });
+    expect((await postEvent(cam, e)).status).toBe(202);
+    await eventually(async () => (await caseOf(e.eventId))?.status === 'DETECTED' && stub.seen.length >= 2, 20_000, 'owner look-up failing');
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await caseOf(e.eventId))?.status).toBe('DETECTED');
+
+    stub.setFallback('ok');
+    const c = await eventually(reviewed(e.eventId), 20_000, 'case in review after the registry is back');
+    expect(c.owner?.name).toBe('Đặng Thu Hà');
+    expect(await listDeadLetters(ctx.db)).toEqual([]);
+    const owners = new Queue(QUEUES.owner, { connection: conn(), prefix: ctx.prefix });
+    closers.push(() => owners.close());
+    const job = await owners.getJob(`case-${c.id}-owner`);
+    // Only the run that succeeded counts as an attempt; the waits did not.
+    expect(job!.attemptsMade).toBe(1);
+    expect((job!.data as { waits?: number }).waits).toBeGreaterThan(0);
+  });
+});
+
+describe('dead letters', () => {
+  it('records a job that failed for good and re-drives it', async () => {
+    let broken = true;
+    const rules = new RuleCache(ctx.db);
+    const flaky = { get: async () => {
+      if (broken) throw new UnrecoverableError('rule table unreadable');
+      return rules.get();
+    } } as unknown as RuleCache;
+    const { queues } = startPipeline(new DatabaseRegistry(ctx.db), flaky);
+    const e = makeEvent({ plate: plate('51F-100.04'), violation: 'SIGN_VIOLATION' });
+    expect((await postEvent(cam, e)).status).toBe(202);
+    const [letter] = await eventually(async () => {
+      const rows = await listDeadLetters(ctx.db);
+      return rows.length ? rows : null;
+    }, 20_000, 'a dead letter');
+    expect(letter).toMatchObject({ queue: 'fine', reason: 'rule table unreadable' });
+    const c = await caseOf(e.eventId);
+    expect(c?.status).toBe('OWNER_RESOLVED');
+    expect(letter!.jobId).toBe(`case-${c!.id}-fine`);
+
+    broken = false;
+    expect(await redriveDeadLetter(ctx.db, queues, letter!.id, 'test')).toMatch(/retried/);
+    const done = await eventually(reviewed(e.eventId), 20_000, 'case in review after re-drive');
+    expect(done.fineAmount).toBe(500_000);
+    expect(await listDeadLetters(ctx.db)).toEqual([]);
+    await expect(redriveDeadLetter(ctx.db, queues, letter!.id, 'test')).rejects.toThrow(/already re-driven/);
+  });
+});
