@@ -1,22 +1,25 @@
 import { DelayedError, UnrecoverableError, type Worker } from 'bullmq';
-import { resolveOwner } from '../src/cases/index.ts';
+import { resolveOwners, type TOwnerOutcome } from '../src/cases/index.ts';
 import { createStageWorker, QUEUES, ZCaseJob, type TStageWorkerDeps } from '../src/queues/index.ts';
 import { RegistryUnavailableError, type VehicleRegistry } from '../src/registry/index.ts';
+import { Batcher } from '../src/shared/batcher.ts';
 
 /** Longest wait between two tries of an unavailable registry. */
 const MAX_WAIT_MS = 5 * 60_000;
 
 /**
- * The `owner` stage. While the registry cannot answer, the job is put back to wait (1 s,
- * doubling, at most 5 min) without spending an attempt: the case waits in DETECTED; it
- * is neither failed nor guessed.
+ * The `owner` stage. Jobs running at the same time are resolved as one batch. While the
+ * registry cannot answer for a case, its job is put back to wait (1 s, doubling, at most
+ * 5 min) without spending an attempt: the case waits in DETECTED, neither failed nor
+ * guessed.
  */
-export const createOwnerWorker = (deps: TStageWorkerDeps & { registry: VehicleRegistry; baseWaitMs?: number }): Worker =>
-  createStageWorker(QUEUES.owner, deps, async (job, token) => {
+export const createOwnerWorker = (deps: TStageWorkerDeps & { registry: VehicleRegistry; baseWaitMs?: number }): Worker => {
+  const batcher = new Batcher<string, TOwnerOutcome>((ids) => resolveOwners(deps.db, deps.registry, ids), { maxBatch: 200, maxInflight: 4 });
+  return createStageWorker(QUEUES.owner, deps, async (job, token) => {
     const payload = ZCaseJob.safeParse(job.data);
     if (!payload.success) throw new UnrecoverableError(`bad owner payload: ${payload.error.message}`);
     try {
-      return await resolveOwner(deps.db, deps.registry, payload.data.caseId);
+      return await batcher.submit(payload.data.caseId);
     } catch (err) {
       if (!(err instanceof RegistryUnavailableError)) throw err;
       const waits = payload.data.waits ?? 0;
@@ -27,3 +30,4 @@ export const createOwnerWorker = (deps: TStageWorkerDeps & { registry: VehicleRe
       throw new DelayedError();
     }
   });
+};

@@ -38,9 +38,16 @@ const canonical = (e: TAuditInput & { at: Date }): string =>
     stable(e.data ?? null),
   ]);
 
-/** hash = sha256(prevHash | canonical entry): editing or dropping an entry breaks the chain. */
+/** sha256 of the canonical entry, without its place in the chain. */
+export const contentHash = (e: TAuditInput & { at: Date }): string => createHash('sha256').update(canonical(e)).digest('hex');
+
+/**
+ * hash = sha256(prevHash + "|" + contentHash): editing or dropping an entry breaks the
+ * chain. Set-based writers compute the same in SQL (see CHAIN_HASH_SQL) from a content
+ * hash made here, so a batch can append to many chains in one statement.
+ */
 export const chainHash = (prevHash: string | null, e: TAuditInput & { at: Date }): string =>
-  createHash('sha256').update(`${prevHash ?? ''}|${canonical(e)}`).digest('hex');
+  createHash('sha256').update(`${prevHash ?? ''}|${contentHash(e)}`).digest('hex');
 
 /** The first entry of an entity's chain; used where the entity is created in the same statement. */
 export const firstAuditRow = (e: TAuditInput, at = new Date()): TAuditRow => ({

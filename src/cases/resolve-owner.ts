@@ -1,8 +1,8 @@
 import type { TDb } from '../db/client.ts';
-import { appendAudit } from '../audit/index.ts';
-import type { Prisma } from '../generated/prisma/client.ts';
+import { appendAuditSql, draftAudit, type TAuditDraft } from '../audit/index.ts';
+import type { PlateColor, VehicleClass } from '../generated/prisma/enums.ts';
 import { parsePlate } from '../plates/index.ts';
-import { nextStageRow } from '../queues/outbox-row.ts';
+import { jobIds, QUEUES } from '../queues/names.ts';
 import type { TRegistryRecord, VehicleRegistry } from '../registry/index.ts';
 import { FLAGS, sameVehicleFamily, type TFlag } from './flags.ts';
 
@@ -13,67 +13,106 @@ export type TOwnerOutcome =
 
 const ACTOR = 'system:owner';
 
-type TTx = Prisma.TransactionClient;
+type TCaseRow = { id: string; status: string; plate: string; plate_color: PlateColor; vehicle_class: VehicleClass; first_captured_at: Date };
+type TDecision = { id: string; record: TRegistryRecord | null; flags: TFlag[]; reason: string };
 
-/** The owner's row in this service's database, created from a national-registry answer if new. */
-const ownerIdOf = async (tx: TTx, record: TRegistryRecord): Promise<string> => {
-  if (record.ownerId) return record.ownerId;
-  const o = record.owner;
-  const rows = await tx.$queryRaw<{ id: string }[]>`
+/** Owners named by a national-registry answer, created in this database if new; one statement. */
+const ownerIdsOf = async (db: TDb, records: TRegistryRecord[]): Promise<Map<string, string>> => {
+  const key = (t: string, id: string) => `${t}|${id}`;
+  const ids = new Map(records.filter((r) => r.ownerId).map((r) => [key(r.owner.ownerType, r.owner.idNumber), r.ownerId!]));
+  const unique = new Map(records.filter((r) => !r.ownerId).map((r) => [key(r.owner.ownerType, r.owner.idNumber), r.owner]));
+  if (unique.size === 0) return ids;
+  const owners = [...unique.values()];
+  const rows = await db.$queryRaw<{ id: string; owner_type: string; id_number: string }[]>`
     INSERT INTO owner (id, owner_type, name, id_number, address, province, email, phone)
-    VALUES (gen_random_uuid(), ${o.ownerType}::"OwnerType", ${o.name}, ${o.idNumber}, ${o.address}, ${o.province}, ${o.email}, ${o.phone})
+    SELECT gen_random_uuid(), t.* FROM unnest(${owners.map((o) => o.ownerType)}::"OwnerType"[], ${owners.map((o) => o.name)}::text[],
+      ${owners.map((o) => o.idNumber)}::text[], ${owners.map((o) => o.address)}::text[], ${owners.map((o) => o.province)}::text[],
+      ${owners.map((o) => o.email)}::text[], ${owners.map((o) => o.phone)}::text[]) AS t
     ON CONFLICT (owner_type, id_number) DO UPDATE SET name = EXCLUDED.name, address = EXCLUDED.address,
       province = EXCLUDED.province, email = EXCLUDED.email, phone = EXCLUDED.phone, updated_at = now()
-    RETURNING id::text`;
-  return rows[0]!.id;
+    RETURNING id::text, owner_type::text, id_number`;
+  for (const r of rows) ids.set(key(r.owner_type, r.id_number), r.id);
+  return ids;
 };
 
-/**
- * The owner stage: looks the plate up in the registry as of the capture time (never "the
- * current owner"), then moves the case DETECTED → OWNER_RESOLVED with the owner, or with
- * UNREGISTERED_PLATE when no registration was in force. CLASS_MISMATCH marks a plate
- * whose registered vehicle (or plate format) is not the kind of vehicle the camera saw.
- * A registry that cannot answer throws; the caller waits and tries again.
- */
-export const resolveOwner = async (db: TDb, registry: VehicleRegistry, caseId: string): Promise<TOwnerOutcome> => {
-  const c = await db.case.findUnique({
-    where: { id: caseId },
-    select: { status: true, plate: true, plateColor: true, vehicleClass: true, firstCapturedAt: true },
-  });
-  if (!c) return { kind: 'missing' };
-  if (c.status !== 'DETECTED') return { kind: 'already-done' };
-
-  const record = await registry.lookup({ plate: c.plate, plateColor: c.plateColor, at: c.firstCapturedAt });
-
+const decide = (c: TCaseRow, record: TRegistryRecord | null): TDecision => {
   const flags: TFlag[] = [];
   const plate = parsePlate(c.plate);
-  const formatFits = !plate.ok || plate.plate.allowedClasses.includes(c.vehicleClass);
+  const formatFits = !plate.ok || plate.plate.allowedClasses.includes(c.vehicle_class);
   if (!record) flags.push(FLAGS.UNREGISTERED_PLATE);
-  if (!formatFits || (record && !sameVehicleFamily(record.vehicleClass, c.vehicleClass))) flags.push(FLAGS.CLASS_MISMATCH);
+  if (!formatFits || (record && !sameVehicleFamily(record.vehicleClass, c.vehicle_class))) flags.push(FLAGS.CLASS_MISMATCH);
   const reason = record
     ? `registered owner (${record.owner.ownerType === 'ORGANISATION' ? 'organisation' : 'person'}) found as of capture time`
     : 'no registration of this plate and colour was in force at capture time';
-  const snapshot = record ? (JSON.parse(JSON.stringify({ ...record, ownerId: undefined })) as Prisma.InputJsonValue) : undefined;
+  return { id: c.id, record, flags, reason };
+};
 
-  return db.$transaction(async (tx) => {
-    const ownerId = record ? await ownerIdOf(tx, record) : null;
-    const moved = await tx.$executeRaw`
-      UPDATE "case" SET status = 'OWNER_RESOLVED', owner_id = ${ownerId}::uuid,
-        registry_snapshot = ${snapshot === undefined ? null : JSON.stringify(snapshot)}::jsonb,
-        flags = ARRAY(SELECT DISTINCT unnest(flags || ${flags}::text[])), updated_at = now()
-      WHERE id = ${caseId}::uuid AND status = 'DETECTED'`;
-    if (moved !== 1) return { kind: 'already-done' } as const;
-    await appendAudit(tx, {
-      actor: ACTOR,
-      entityType: 'case',
-      entityId: caseId,
-      action: 'case.owner',
-      fromState: 'DETECTED',
-      toState: 'OWNER_RESOLVED',
-      reason,
-      data: flags.length ? { flags } : null,
-    });
-    await tx.outboxMessage.createMany({ data: [nextStageRow('fine', caseId)] });
-    return { kind: 'resolved', ownerId, flags } as const;
+/**
+ * The owner stage, for a batch of cases: looks each plate up in the registry as of its
+ * capture time (never "the current owner"), then moves the cases DETECTED →
+ * OWNER_RESOLVED with their owner, or with UNREGISTERED_PLATE when no registration was
+ * in force. CLASS_MISMATCH marks a plate whose registered vehicle (or plate format) is
+ * not the kind of vehicle the camera saw. One statement moves every case with a
+ * compare-and-set, appends its audit entry and hands it to the fine stage through the
+ * outbox. A case the registry could not answer for gets an Error (it waits and retries);
+ * a case no longer DETECTED was done by an earlier run: nothing changes.
+ */
+export const resolveOwners = async (db: TDb, registry: VehicleRegistry, caseIds: string[]): Promise<(TOwnerOutcome | Error)[]> => {
+  const rows = await db.$queryRaw<TCaseRow[]>`
+    SELECT id::text, status::text, plate, plate_color, vehicle_class, first_captured_at FROM "case" WHERE id = ANY(${caseIds}::uuid[])`;
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const todo = [...new Set(caseIds)].map((id) => byId.get(id)).filter((c): c is TCaseRow => c?.status === 'DETECTED');
+  const answers = await registry.lookupMany(todo.map((c) => ({ plate: c.plate, plateColor: c.plate_color, at: c.first_captured_at })));
+
+  const errors = new Map<string, Error>();
+  const decisions: TDecision[] = [];
+  todo.forEach((c, i) => {
+    const a = answers[i];
+    if (a instanceof Error) errors.set(c.id, a);
+    else decisions.push(decide(c, a ?? null));
   });
+
+  const moved = new Set<string>();
+  if (decisions.length > 0) {
+    const ownerIds = await ownerIdsOf(db, decisions.flatMap((d) => (d.record ? [d.record] : [])));
+    const ownerOf = (d: TDecision) => (d.record ? ownerIds.get(`${d.record.owner.ownerType}|${d.record.owner.idNumber}`)! : null);
+    const drafts: TAuditDraft[] = decisions.map((d) =>
+      draftAudit({ actor: ACTOR, entityType: 'case', entityId: d.id, action: 'case.owner', fromState: 'DETECTED', toState: 'OWNER_RESOLVED', reason: d.reason, data: d.flags.length ? { flags: d.flags } : null }),
+    );
+    const snapshot = (r: TRegistryRecord | null) => (r ? JSON.stringify({ ...r, ownerId: undefined }) : null);
+    const result = await db.$queryRaw<{ id: string }[]>`
+      WITH input AS (
+        SELECT * FROM unnest(${decisions.map((d) => d.id)}::uuid[], ${decisions.map(ownerOf)}::uuid[],
+          ${decisions.map((d) => snapshot(d.record))}::jsonb[], ${decisions.map((d) => d.flags.join(','))}::text[],
+          ${decisions.map((d) => jobIds.fine(d.id))}::text[]) AS t(id, owner_id, snapshot, flags, job_id)
+      ), moved AS (
+        UPDATE "case" c SET status = 'OWNER_RESOLVED', owner_id = i.owner_id, registry_snapshot = i.snapshot, updated_at = now(),
+          flags = ARRAY(SELECT DISTINCT f FROM unnest(c.flags || string_to_array(i.flags, ',')) AS f WHERE f <> '')
+        FROM input i WHERE c.id = i.id AND c.status = 'DETECTED'
+        RETURNING c.id, i.job_id
+      ), audit_rows AS (${appendAuditSql(drafts, 'moved')}
+      ), outbox_rows AS (
+        INSERT INTO outbox_message (queue, job_id, payload)
+        SELECT ${QUEUES.fine}, m.job_id, jsonb_build_object('caseId', m.id) FROM moved m
+      )
+      SELECT id::text FROM moved`;
+    for (const r of result) moved.add(r.id);
+  }
+
+  const decided = new Map(decisions.map((d) => [d.id, d]));
+  return caseIds.map((id): TOwnerOutcome | Error => {
+    if (!byId.has(id)) return { kind: 'missing' };
+    const err = errors.get(id);
+    if (err) return err;
+    const d = decided.get(id);
+    if (!d || !moved.has(id)) return { kind: 'already-done' };
+    return { kind: 'resolved', ownerId: d.record ? (d.record.ownerId ?? null) : null, flags: d.flags };
+  });
+};
+
+/** One case through the owner stage (see resolveOwners); registry errors are thrown. */
+export const resolveOwner = async (db: TDb, registry: VehicleRegistry, caseId: string): Promise<TOwnerOutcome> => {
+  const [out] = await resolveOwners(db, registry, [caseId]);
+  if (out instanceof Error) throw out;
+  return out!;
 };

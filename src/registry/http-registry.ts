@@ -50,6 +50,10 @@ export class HttpRegistry implements VehicleRegistry {
     }
   }
 
+  lookupMany(queries: TRegistryQuery[]): Promise<(TRegistryRecord | null | Error)[]> {
+    return Promise.all(queries.map((q) => this.lookup(q).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))))));
+  }
+
   shutdown(): void {
     this.breaker.shutdown();
   }

@@ -37,6 +37,8 @@ export type TRegistryQuery = { plate: string; plateColor: PlateColor; at: Date }
  */
 export interface VehicleRegistry {
   lookup(query: TRegistryQuery): Promise<TRegistryRecord | null>;
+  /** Many look-ups at once; a query the registry could not answer gets its own error. */
+  lookupMany(queries: TRegistryQuery[]): Promise<(TRegistryRecord | null | Error)[]>;
 }
 
 export class RegistryUnavailableError extends Error {
