@@ -6,7 +6,7 @@ import { Batcher } from '../src/shared/batcher.ts';
 
 /** The `fine` stage: rule engine, then the case waits in PENDING_REVIEW for an officer. */
 export const createFineWorker = (deps: TStageWorkerDeps & { rules: RuleCache; orgMultiplier: number }): Worker => {
-  const batcher = new Batcher<string, TAssessOutcome>((ids) => assessCases(deps.db, deps.rules, deps.orgMultiplier, ids), { maxBatch: 200, maxInflight: 4 });
+  const batcher = new Batcher<string, TAssessOutcome>((ids) => assessCases(deps.db, deps.rules, deps.orgMultiplier, ids), { maxBatch: 200, maxInflight: 3 });
   return createStageWorker(QUEUES.fine, deps, async (job) => {
     const payload = ZCaseJob.safeParse(job.data);
     if (!payload.success) throw new UnrecoverableError(`bad fine payload: ${payload.error.message}`);

@@ -14,7 +14,7 @@ const MAX_WAIT_MS = 5 * 60_000;
  * guessed.
  */
 export const createOwnerWorker = (deps: TStageWorkerDeps & { registry: VehicleRegistry; baseWaitMs?: number }): Worker => {
-  const batcher = new Batcher<string, TOwnerOutcome>((ids) => resolveOwners(deps.db, deps.registry, ids), { maxBatch: 200, maxInflight: 4 });
+  const batcher = new Batcher<string, TOwnerOutcome>((ids) => resolveOwners(deps.db, deps.registry, ids), { maxBatch: 200, maxInflight: 3 });
   return createStageWorker(QUEUES.owner, deps, async (job, token) => {
     const payload = ZCaseJob.safeParse(job.data);
     if (!payload.success) throw new UnrecoverableError(`bad owner payload: ${payload.error.message}`);

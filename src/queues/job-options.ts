@@ -9,7 +9,7 @@ import type { TQueueName } from './names.ts';
 const STAGE: JobsOptions = {
   attempts: 10,
   backoff: { type: 'exponential', delay: 1_000, jitter: 0.2 },
-  removeOnComplete: { age: 24 * 3600, count: 50_000 },
+  removeOnComplete: true,
   removeOnFail: false,
 };
 
