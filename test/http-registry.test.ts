@@ -68,3 +68,16 @@ describe('HttpRegistry against a stub of the national registry', () => {
     expect(r.circuitOpen).toBe(false);
   });
 });
+
+describe('HttpRegistry.lookupMany', () => {
+  it('answers each query, with an error only for the ones the registry could not answer', async () => {
+    stub.script.push('ok', 'error', 'error', 'ok');
+    const r = new HttpRegistry({ baseUrl: stub.url, timeoutMs: 150, retries: 0, backoffMs: 10, volumeThreshold: 50, parallel: 1 });
+    registries.push(r);
+    const out = await r.lookupMany([q, q, { ...q, plate: '99Z99999' }, { ...q, plate: '99Z99999' }]);
+    expect((out[0] as { owner: { name: string } }).owner.name).toBe('Đặng Thu Hà');
+    expect(out[1]).toBeInstanceOf(RegistryUnavailableError);
+    expect(out[2]).toBeInstanceOf(RegistryUnavailableError);
+    expect(out[3]).toBeNull();
+  });
+});

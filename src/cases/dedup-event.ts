@@ -168,7 +168,8 @@ export const dedupEvents = async (db: TDb, eventIds: string[], opts: TDedupOptio
         WHERE c.id = t.id`;
     }
 
-    const moves = [...eventCase.entries()].map(([id, m]) => ({ id, ...m, plate: [...byAct.values()].flat().find((e) => e.id === id)!.plate }));
+    const plateOf = new Map([...byAct.values()].flat().map((e) => [e.id, e.plate]));
+    const moves = [...eventCase.entries()].map(([id, m]) => ({ id, ...m, plate: plateOf.get(id)! }));
     const toState = (m: { opened: boolean }) => (m.opened ? 'OPENED_CASE' : 'MERGED');
     const eventDrafts: TAuditDraft[] = [
       ...moves.map((m) => draftAudit({ actor: ACTOR, entityType: 'camera_event', entityId: m.id, action: 'event.dedup', fromState: 'RECEIVED', toState: toState(m), reason: m.opened ? 'first capture of this act' : 'another capture of an open case', data: { caseId: m.caseId } })),

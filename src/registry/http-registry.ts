@@ -12,6 +12,8 @@ export type THttpRegistryOptions = {
   volumeThreshold?: number;
   /** …and try one call again after this long. */
   resetTimeoutMs?: number;
+  /** Calls in flight at once for a batch of look-ups. */
+  parallel?: number;
 };
 
 class Retryable extends Error {}
@@ -50,8 +52,18 @@ export class HttpRegistry implements VehicleRegistry {
     }
   }
 
-  lookupMany(queries: TRegistryQuery[]): Promise<(TRegistryRecord | null | Error)[]> {
-    return Promise.all(queries.map((q) => this.lookup(q).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))))));
+  /** At most `parallel` calls at a time (default 8), so a batch does not flood the registry. */
+  async lookupMany(queries: TRegistryQuery[]): Promise<(TRegistryRecord | null | Error)[]> {
+    const out: (TRegistryRecord | null | Error)[] = new Array(queries.length);
+    let next = 0;
+    const lane = async () => {
+      while (next < queries.length) {
+        const i = next++;
+        out[i] = await this.lookup(queries[i]!).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.opts.parallel ?? 8, queries.length) }, lane));
+    return out;
   }
 
   shutdown(): void {
