@@ -77,23 +77,10 @@ export const applyRules = async (db: TDb, rules: TFineRule[], actor: string): Pr
     }
     if (plan.add.length === 0) return plan;
     await tx.fineRule.createMany({
-      data: plan.add.map((r) => ({
-        code: r.code,
-        version: r.version,
-        violation: r.violation,
-        vehicleClasses: r.vehicleClasses,
-        conditions: r.conditions,
-        fineMin: r.fineMin,
-        fineMax: r.fineMax,
-        points: r.points,
-        decree: r.decree,
-        article: r.article,
-        clause: r.clause,
-        point: r.point,
-        communeCompetent: r.communeCompetent,
-        effectiveFrom: new Date(`${r.effectiveFrom}T00:00:00Z`),
-        effectiveTo: r.effectiveTo ? new Date(`${r.effectiveTo}T00:00:00Z`) : null,
-        source: r.source,
+      data: plan.add.map(({ id: _id, effectiveFrom, effectiveTo, ...rule }) => ({
+        ...rule,
+        effectiveFrom: new Date(`${effectiveFrom}T00:00:00Z`),
+        effectiveTo: effectiveTo ? new Date(`${effectiveTo}T00:00:00Z`) : null,
       })),
     });
     await appendAudit(tx, {
