@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Prisma } from '../generated/prisma/client.ts';
+import { canonicalJson } from '../shared/canonical-json.ts';
 import type { TDb } from '../db/client.ts';
 
 export type TAuditInput = {
@@ -17,16 +18,8 @@ export type TAuditRow = TAuditInput & { at: Date; prevHash: string | null; hash:
 
 type TTx = Prisma.TransactionClient | TDb;
 
-/** JSON with object keys sorted: jsonb does not keep key order, the hash must not depend on it. */
-const stable = (v: unknown): unknown =>
-  Array.isArray(v)
-    ? v.map(stable)
-    : v && typeof v === 'object'
-      ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, stable((v as Record<string, unknown>)[k])]))
-      : v;
-
 const canonical = (e: TAuditInput & { at: Date }): string =>
-  JSON.stringify([
+  canonicalJson([
     e.at.toISOString(),
     e.actor,
     e.entityType,
@@ -35,7 +28,7 @@ const canonical = (e: TAuditInput & { at: Date }): string =>
     e.fromState ?? null,
     e.toState ?? null,
     e.reason ?? null,
-    stable(e.data ?? null),
+    e.data ?? null,
   ]);
 
 /** sha256 of the canonical entry, without its place in the chain. */

@@ -14,6 +14,7 @@ import type { EventWriter } from './event-writer.ts';
 import type { EvidenceStore } from './evidence-store.ts';
 import { verifySignature } from './signature.ts';
 import { guardDb } from './db-availability.ts';
+import { canonicalJson } from '../shared/canonical-json.ts';
 
 export type TIngestDeps = {
   db: TDb;
@@ -85,7 +86,7 @@ export const ingestCameraEvent = async (deps: TIngestDeps, req: TIngestRequest):
   // The fingerprint of a resend: every field, with images by their hash (re-hashing the
   // base64 text would double the hashing work for nothing).
   const payloadSha256 = createHash('sha256')
-    .update(stableJson({ ...event, evidence: images.map((i) => [i.kind, i.contentType, i.sha256]) }))
+    .update(canonicalJson({ ...event, evidence: images.map((i) => [i.kind, i.contentType, i.sha256]) }))
     .digest('hex');
   const inserted = await guardDb(() =>
     deps.writer.insert({
@@ -160,12 +161,4 @@ const decodeEvidence = async (event: TCameraEvent): Promise<TDecoded[]> =>
       }
       return { position, kind: item.kind, contentType: item.contentType, sha256: createHash('sha256').update(bytes).digest('hex'), sizeBytes: bytes.length, bytes };
     }),
-  );
-
-/** JSON with sorted keys, so a resend that serialises fields in another order hashes the same. */
-const stableJson = (v: unknown): string =>
-  JSON.stringify(v, (_k, val: unknown) =>
-    val && typeof val === 'object' && !Array.isArray(val)
-      ? Object.fromEntries(Object.entries(val).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : val,
   );

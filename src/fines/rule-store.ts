@@ -1,6 +1,7 @@
 import type { TDb } from '../db/client.ts';
 import { appendAudit } from '../audit/index.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
+import { canonicalJson } from '../shared/canonical-json.ts';
 import type { TConditions, TFineRule } from './rule-file.ts';
 
 export type TRulePlan = {
@@ -34,11 +35,6 @@ const fromRow = (r: Prisma.FineRuleGetPayload<object>): TFineRule => ({
 
 const COMPARED = ['violation', 'vehicleClasses', 'conditions', 'fineMin', 'fineMax', 'points', 'decree', 'article', 'clause', 'point', 'communeCompetent', 'effectiveFrom', 'effectiveTo'] as const;
 
-const canonical = (v: unknown): string =>
-  JSON.stringify(v, (_k, val: unknown) =>
-    val && typeof val === 'object' && !Array.isArray(val) ? Object.fromEntries(Object.entries(val).sort(([a], [b]) => a.localeCompare(b))) : val,
-  );
-
 export const loadAllRules = async (db: TDb): Promise<TFineRule[]> => (await db.fineRule.findMany()).map(fromRow);
 
 /** What loading these rules would change; nothing is written. */
@@ -51,8 +47,8 @@ export const planRules = async (db: TDb, rules: TFineRule[]): Promise<TRulePlan>
       plan.add.push(rule);
       continue;
     }
-    const differences = COMPARED.filter((k) => canonical(old[k]) !== canonical(rule[k])).map(
-      (k) => `${k}: ${canonical(old[k])} → ${canonical(rule[k])}`,
+    const differences = COMPARED.filter((k) => canonicalJson(old[k]) !== canonicalJson(rule[k])).map(
+      (k) => `${k}: ${canonicalJson(old[k])} → ${canonicalJson(rule[k])}`,
     );
     if (differences.length === 0) plan.unchanged.push(rule);
     else plan.conflicts.push({ rule, differences });

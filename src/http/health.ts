@@ -1,9 +1,8 @@
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
 import type { TDb } from '../db/client.ts';
+import { withTimeout } from '../shared/with-timeout.ts';
 
-const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> =>
-  Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())]);
 
 /** `/healthz`: the process answers. `/readyz`: PostgreSQL and Redis answer too. */
 export const healthRoutes = (db: TDb, redis: Redis): Router => {
@@ -14,7 +13,7 @@ export const healthRoutes = (db: TDb, redis: Redis): Router => {
   router.get('/readyz', async (_req, res) => {
     const check = async (fn: () => Promise<unknown>) => {
       try {
-        await withTimeout(fn(), 2000);
+        await withTimeout(fn(), 2000, 'check');
         return 'ok';
       } catch (err) {
         return `down: ${(err as Error).message}`;

@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { TDb } from '../db/client.ts';
 import type { TLogger } from '../shared/logger.ts';
+import { withTimeout } from '../shared/with-timeout.ts';
 import { JOB_OPTIONS } from './job-options.ts';
 import type { TQueueName } from './names.ts';
 
@@ -55,7 +56,7 @@ export class OutboxRelay {
           await withTimeout(
             queues[name].addBulk(rows.map((r) => ({ name, data: r.payload, opts: { ...JOB_OPTIONS[name], jobId: r.job_id } }))),
             this.deps.enqueueTimeoutMs ?? 5_000,
-            `enqueue to ${name}`,
+            `enqueue to ${name} (is Redis reachable?)`,
           );
         }
         await this.deps.afterEnqueue?.(claimed);
@@ -113,11 +114,3 @@ export class OutboxRelay {
   }
 }
 
-const withTimeout = <T>(p: Promise<T>, ms: number, what: string): Promise<T> => {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms (is Redis reachable?)`)), ms);
-  });
-  p.catch(() => {});
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-};
