@@ -64,6 +64,25 @@ describe('registry import', () => {
     expect(await ctx.db.owner.count({ where: { idNumber: '079000999888' } })).toBe(0);
   });
 
+  it('updates a corrected row and counts it, leaving the rest alone', async () => {
+    const corrected = FILE.replace('Toyota,Vios,Trắng,PERSON,Trần Thị Bình', 'Toyota,Vios Cross,Trắng,PERSON,Trần Thị Bình');
+    const report = await importRegistryCsv(ctx.db, corrected, 'test');
+    expect(report.registrations).toEqual({ created: 0, updated: 1, unchanged: 3 });
+    expect(report.owners).toEqual({ created: 0, updated: 0, unchanged: 4 });
+    expect(await importRegistryCsv(ctx.db, FILE, 'test')).toMatchObject({ registrations: { created: 0, updated: 1, unchanged: 3 } });
+  });
+
+  it('refuses one owner given two different sets of details', async () => {
+    const twice = [
+      HEADER,
+      '30A-333.33,WHITE,CAR,Kia,K3,Đen,PERSON,Hồ Văn Giang,001099000999,"1 Hàng Gai",TP. Hà Nội,,,2024-01-01,',
+      '30A-444.44,WHITE,CAR,Kia,K5,Đen,PERSON,Hồ Văn Giang,001099000999,"9 Hàng Bông",TP. Hà Nội,,,2024-01-01,',
+    ].join('\n');
+    const report = await importRegistryCsv(ctx.db, twice, 'test');
+    expect(report.errors).toEqual(['line 3: owner PERSON 001099000999 has other details than on line 2']);
+    expect(await ctx.db.owner.count({ where: { idNumber: '001099000999' } })).toBe(0);
+  });
+
   it('names a missing column', async () => {
     const report = await importRegistryCsv(ctx.db, 'plate,plate_color\n51F-123.45,WHITE', 'test');
     expect(report.errors[0]).toMatch(/^line 1: missing column\(s\): vehicle_class, make/);

@@ -90,11 +90,17 @@ export const readRegistryCsv = (text: string): { rows: TRow[]; errors: string[] 
 };
 
 const ownerKey = (r: TRow) => `${r.owner_type}|${r.owner_id}`;
+const ownerFields = (r: TRow) => [r.owner_name, r.address, r.province, r.email, r.phone];
+
+/** Rows written per statement. */
+const CHUNK = 5_000;
 
 /**
- * Imports registrations and their owners. All or nothing: a file with any bad row, or
- * whose periods would overlap another registration of the same plate and colour, changes
- * nothing. Importing the same file again changes nothing either.
+ * Imports registrations and their owners, set-based in chunks of CHUNK rows. All or
+ * nothing: a file with any bad row, an owner given two different sets of details, or
+ * periods that would overlap another registration of the same plate and colour changes
+ * nothing. Importing the same file again changes nothing either (rows whose content is
+ * already stored are not rewritten).
  */
 export const importRegistryCsv = async (db: TDb, text: string, actor: string): Promise<TImportReport> => {
   const { rows, errors } = readRegistryCsv(text);
@@ -106,47 +112,67 @@ export const importRegistryCsv = async (db: TDb, text: string, actor: string): P
   };
   if (errors.length > 0) return report;
 
+  const owners = new Map<string, TRow>();
+  for (const r of rows) {
+    const seen = owners.get(ownerKey(r));
+    if (!seen) owners.set(ownerKey(r), r);
+    else if (ownerFields(seen).some((v, i) => v !== ownerFields(r)[i])) {
+      report.errors.push(`line ${r.line}: owner ${r.owner_type} ${r.owner_id} has other details than on line ${seen.line}`);
+    }
+  }
+  if (report.errors.length > 0) return report;
+
   try {
     await db.$transaction(
       async (tx) => {
+        const ownerRows = [...owners.values()];
         const ownerIds = new Map<string, string>();
-        for (const r of rows) {
-          const key = ownerKey(r);
-          if (ownerIds.has(key)) continue;
-          const data = { name: r.owner_name, address: r.address, province: r.province, email: r.email, phone: r.phone };
-          const existing = await tx.owner.findUnique({ where: { ownerType_idNumber: { ownerType: r.owner_type, idNumber: r.owner_id } } });
-          if (!existing) {
-            const created = await tx.owner.create({ data: { ownerType: r.owner_type, idNumber: r.owner_id, ...data } });
-            ownerIds.set(key, created.id);
-            report.owners.created++;
-          } else {
-            ownerIds.set(key, existing.id);
-            const same = Object.entries(data).every(([k, v]) => existing[k as keyof typeof data] === v);
-            if (same) report.owners.unchanged++;
-            else {
-              await tx.owner.update({ where: { id: existing.id }, data });
-              report.owners.updated++;
-            }
-          }
+        for (let i = 0; i < ownerRows.length; i += CHUNK) {
+          const chunk = ownerRows.slice(i, i + CHUNK);
+          const counts = await tx.$queryRaw<{ created: number; updated: number }[]>`
+            WITH upserted AS (
+              INSERT INTO owner (id, owner_type, id_number, name, address, province, email, phone)
+              SELECT gen_random_uuid(), t.* FROM unnest(${chunk.map((r) => r.owner_type)}::"OwnerType"[], ${chunk.map((r) => r.owner_id)}::text[],
+                ${chunk.map((r) => r.owner_name)}::text[], ${chunk.map((r) => r.address)}::text[], ${chunk.map((r) => r.province)}::text[],
+                ${chunk.map((r) => r.email)}::text[], ${chunk.map((r) => r.phone)}::text[]) AS t
+              ON CONFLICT (owner_type, id_number) DO UPDATE SET name = EXCLUDED.name, address = EXCLUDED.address,
+                province = EXCLUDED.province, email = EXCLUDED.email, phone = EXCLUDED.phone, updated_at = now()
+              WHERE (owner.name, owner.address, owner.province, owner.email, owner.phone)
+                IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.address, EXCLUDED.province, EXCLUDED.email, EXCLUDED.phone)
+              RETURNING (xmax = 0) AS inserted
+            )
+            SELECT (count(*) FILTER (WHERE inserted))::int AS created, (count(*) FILTER (WHERE NOT inserted))::int AS updated FROM upserted`;
+          report.owners.created += counts[0]!.created;
+          report.owners.updated += counts[0]!.updated;
+          const ids = await tx.$queryRaw<{ id: string; k: string }[]>`
+            SELECT o.id::text, o.owner_type || '|' || o.id_number AS k FROM owner o
+            JOIN unnest(${chunk.map((r) => r.owner_type)}::"OwnerType"[], ${chunk.map((r) => r.owner_id)}::text[]) AS t(owner_type, id_number)
+              ON o.owner_type = t.owner_type AND o.id_number = t.id_number`;
+          for (const { id, k } of ids) ownerIds.set(k, id);
         }
-        for (const r of rows) {
-          const ownerId = ownerIds.get(ownerKey(r))!;
-          const data = { vehicleClass: r.vehicle_class, make: r.make, model: r.model, color: r.color, ownerId, validTo: r.valid_to };
-          const where = { plate_plateColor_validFrom: { plate: r.normalised, plateColor: r.plate_color, validFrom: r.valid_from } };
-          const existing = await tx.registration.findUnique({ where });
-          if (!existing) {
-            await tx.registration.create({ data: { plate: r.normalised, plateColor: r.plate_color, validFrom: r.valid_from, ...data } });
-            report.registrations.created++;
-          } else if (
-            existing.vehicleClass === data.vehicleClass && existing.make === data.make && existing.model === data.model &&
-            existing.color === data.color && existing.ownerId === ownerId && (existing.validTo?.getTime() ?? null) === (data.validTo?.getTime() ?? null)
-          ) {
-            report.registrations.unchanged++;
-          } else {
-            await tx.registration.update({ where, data });
-            report.registrations.updated++;
-          }
+        report.owners.unchanged = ownerRows.length - report.owners.created - report.owners.updated;
+
+        for (let i = 0; i < rows.length; i += CHUNK) {
+          const chunk = rows.slice(i, i + CHUNK);
+          const counts = await tx.$queryRaw<{ created: number; updated: number }[]>`
+            WITH upserted AS (
+              INSERT INTO registration (id, plate, plate_color, valid_from, vehicle_class, make, model, color, owner_id, valid_to)
+              SELECT gen_random_uuid(), t.* FROM unnest(${chunk.map((r) => r.normalised)}::text[], ${chunk.map((r) => r.plate_color)}::"PlateColor"[],
+                ${chunk.map((r) => r.valid_from.toISOString())}::timestamptz[], ${chunk.map((r) => r.vehicle_class)}::"VehicleClass"[],
+                ${chunk.map((r) => r.make)}::text[], ${chunk.map((r) => r.model)}::text[], ${chunk.map((r) => r.color)}::text[],
+                ${chunk.map((r) => ownerIds.get(ownerKey(r))!)}::uuid[], ${chunk.map((r) => r.valid_to?.toISOString() ?? null)}::timestamptz[]) AS t
+              ON CONFLICT (plate, plate_color, valid_from) DO UPDATE SET vehicle_class = EXCLUDED.vehicle_class, make = EXCLUDED.make,
+                model = EXCLUDED.model, color = EXCLUDED.color, owner_id = EXCLUDED.owner_id, valid_to = EXCLUDED.valid_to, updated_at = now()
+              WHERE (registration.vehicle_class, registration.make, registration.model, registration.color, registration.owner_id, registration.valid_to)
+                IS DISTINCT FROM (EXCLUDED.vehicle_class, EXCLUDED.make, EXCLUDED.model, EXCLUDED.color, EXCLUDED.owner_id, EXCLUDED.valid_to)
+              RETURNING (xmax = 0) AS inserted
+            )
+            SELECT (count(*) FILTER (WHERE inserted))::int AS created, (count(*) FILTER (WHERE NOT inserted))::int AS updated FROM upserted`;
+          report.registrations.created += counts[0]!.created;
+          report.registrations.updated += counts[0]!.updated;
         }
+        report.registrations.unchanged = rows.length - report.registrations.created - report.registrations.updated;
+
         const plates = [...new Set(rows.map((r) => r.normalised))];
         const overlaps = await tx.$queryRaw<{ plate: string; plate_color: string }[]>`
           SELECT DISTINCT a.plate, a.plate_color::text FROM registration a
@@ -171,7 +197,7 @@ export const importRegistryCsv = async (db: TDb, text: string, actor: string): P
           });
         }
       },
-      { timeout: 300_000 },
+      { timeout: 30 * 60_000 },
     );
   } catch (err) {
     if (!(err instanceof ImportRejected)) throw err;
