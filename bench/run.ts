@@ -18,7 +18,8 @@ import { runPipelineBench } from './pipeline.ts';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 15);
 const PIPELINE_EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
-const PIPELINE_CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 100);
+const PIPELINE_CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
+const NOOP_CONCURRENCY = Number(process.env.BENCH_NOOP_CONCURRENCY ?? 100);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const PG_BASE = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const SECRET = 'bench-camera-secret-bench-camera-secret';
@@ -116,7 +117,7 @@ try {
     c.removeAllListeners('exit');
     c.kill('SIGTERM');
   }
-  const pipeline = await runPipelineBench(PIPELINE_EVENTS, PIPELINE_CONCURRENCY, PG_BASE);
+  const pipeline = await runPipelineBench(PIPELINE_EVENTS, PIPELINE_CONCURRENCY, NOOP_CONCURRENCY, PG_BASE);
 
   const rpsRatio = ingest.rps / bare.rps;
   const pipeRatio = pipeline.casesPerSecond / pipeline.noopPerSecond;
@@ -147,9 +148,10 @@ Events stored during the measured run: ${stored} (answered 2xx: ${ingest.total -
 # Pipeline benchmark
 
 ${pipeline.events} stored events (each its own act, each plate registered), drained by the real stages
-dedup → owner → fine to PENDING_REVIEW: outbox relay, BullMQ on Redis, PostgreSQL, all in one Node
-process, worker concurrency ${pipeline.concurrency} per stage. Baseline, same run: ${pipeline.events} no-op jobs each passed
-through three chained BullMQ queues (a job's handler adds it to the next queue), same concurrency.
+dedup → owner → fine to PENDING_REVIEW: outbox relay (200 rows per job), BullMQ on Redis, PostgreSQL,
+all in one Node process, ${pipeline.concurrency} jobs at once per stage (the default). Baseline, same run: ${pipeline.events} no-op
+jobs, one per item, each passed through three chained BullMQ queues (a job's handler adds it to the
+next queue), concurrency ${pipeline.noopConcurrency} per queue.
 
 | measure | value |
 | --- | ---: |

@@ -36,7 +36,7 @@ const queues = createQueues(relayRedis, cfg.QUEUE_PREFIX);
 for (const q of Object.values(queues)) q.on('error', (err) => logger.warn({ err: err.message }, 'queue error'));
 
 const relay = stages.has('relay')
-  ? createOutboxRelay({ db, queues, logger, batchSize: cfg.OUTBOX_BATCH_SIZE, pollMs: cfg.OUTBOX_POLL_MS })
+  ? createOutboxRelay({ db, queues, logger, batchSize: cfg.OUTBOX_BATCH_SIZE, pollMs: cfg.OUTBOX_POLL_MS, jobBatch: cfg.OUTBOX_JOB_BATCH })
   : undefined;
 relay?.start();
 

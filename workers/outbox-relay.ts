@@ -10,4 +10,5 @@ export const createOutboxRelay = (deps: {
   logger: TLogger;
   batchSize: number;
   pollMs: number;
+  jobBatch: number;
 }): OutboxRelay => new OutboxRelay(deps);

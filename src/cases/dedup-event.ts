@@ -154,7 +154,7 @@ export const dedupEvents = async (db: TDb, eventIds: string[], opts: TDedupOptio
         ), audit_rows AS (${appendAuditSql(drafts, 'created')}
         )
         INSERT INTO outbox_message (queue, job_id, payload)
-        SELECT ${QUEUES.owner}, o.job_id, jsonb_build_object('caseId', o.id)
+        SELECT ${QUEUES.owner}, o.job_id, jsonb_build_object('id', o.id)
         FROM unnest(${opened.map((c) => c.id)}::uuid[], ${opened.map((c) => jobIds.owner(c.id))}::text[]) AS o(id, job_id)`;
     }
     if (merged.length > 0) {

@@ -93,7 +93,7 @@ export const resolveOwners = async (db: TDb, registry: VehicleRegistry, caseIds:
       ), audit_rows AS (${appendAuditSql(drafts, 'moved')}
       ), outbox_rows AS (
         INSERT INTO outbox_message (queue, job_id, payload)
-        SELECT ${QUEUES.fine}, m.job_id, jsonb_build_object('caseId', m.id) FROM moved m
+        SELECT ${QUEUES.fine}, m.job_id, jsonb_build_object('id', m.id) FROM moved m
       )
       SELECT id::text FROM moved`;
     for (const r of result) moved.add(r.id);

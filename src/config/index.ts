@@ -51,8 +51,10 @@ const ZEnv = z.object({
   ORG_FINE_MULTIPLIER: z.coerce.number().int().min(1).max(2).default(2),
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(200),
   OUTBOX_BATCH_SIZE: z.coerce.number().int().positive().max(5000).default(500),
-  /** Jobs each stage worker takes at once; jobs taken together are handled as one batch. */
-  WORKER_CONCURRENCY: z.coerce.number().int().positive().max(1000).default(100),
+  /** Jobs each stage worker runs at once (each job is a batch of up to OUTBOX_JOB_BATCH items). */
+  WORKER_CONCURRENCY: z.coerce.number().int().positive().max(1000).default(4),
+  /** Outbox rows the relay packs into one stage job. */
+  OUTBOX_JOB_BATCH: z.coerce.number().int().positive().max(5000).default(200),
 });
 
 export type TConfig = Omit<z.infer<typeof ZEnv>, 'CAMERA_SECRET_KEY'> & {

@@ -98,7 +98,7 @@ export const ingestCameraEvent = async (deps: TIngestDeps, req: TIngestRequest):
       evidence: images.map(({ bytes: _bytes, ...rest }) => rest),
       status: certExpired ? 'REJECTED' : 'RECEIVED',
       rejectReason: certExpired ? CERT_EXPIRED : null,
-      outbox: certExpired ? null : { queue: QUEUES.dedup, jobId: jobIds.dedup(id), payload: { eventId: id } },
+      outbox: certExpired ? null : { queue: QUEUES.dedup, jobId: jobIds.dedup(id), payload: { id } },
       audit: firstAuditRow({
         actor: `camera:${camera.code}`,
         entityType: 'camera_event',

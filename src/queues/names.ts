@@ -11,6 +11,8 @@ export const QUEUES = {
 export type TQueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export const jobIds = {
+  /** A job carrying several outbox rows: named by the first and last row it carries. */
+  batch: (queue: TQueueName, firstRow: bigint, lastRow: bigint) => `${queue}-rows-${firstRow}-${lastRow}`,
   dedup: (eventId: string) => `evt-${eventId}`,
   owner: (caseId: string) => `case-${caseId}-owner`,
   fine: (caseId: string) => `case-${caseId}-fine`,

@@ -3,7 +3,8 @@ import type { TDb } from '../db/client.ts';
 import type { TLogger } from '../shared/logger.ts';
 import { withTimeout } from '../shared/with-timeout.ts';
 import { JOB_OPTIONS } from './job-options.ts';
-import type { TQueueName } from './names.ts';
+import { jobIds, type TQueueName } from './names.ts';
+import { ZOutboxPayload } from './payloads.ts';
 
 type TOutboxRow = { id: bigint; queue: string; job_id: string; payload: unknown };
 
@@ -13,6 +14,8 @@ export type TOutboxRelayDeps = {
   logger: TLogger;
   batchSize: number;
   pollMs: number;
+  /** Outbox rows packed into one job (default 200). */
+  jobBatch?: number;
   /**
    * BullMQ waits for a Redis connection indefinitely; the relay gives up after this long so
    * its transaction (and the row locks) never outlive a Redis outage. Default 5 s.
@@ -24,10 +27,12 @@ export type TOutboxRelayDeps = {
 
 /**
  * Moves outbox rows into BullMQ. Rows are locked with SKIP LOCKED (several relays may run),
- * enqueued with their deterministic job ids, then deleted in the same transaction. A
- * crash after enqueue and before the delete re-sends the rows later: BullMQ ignores a job
- * id it still holds, and every stage is idempotent for one it no longer holds. While
- * Redis is down the rows wait, with a growing delay, and nothing is lost.
+ * packed per queue into jobs of up to `jobBatch` ids (a job of one row keeps that row's
+ * job id; a job of several is named by its first and last row), enqueued, then deleted
+ * in the same transaction. A crash after enqueue and before the delete re-sends the rows
+ * later: BullMQ ignores a job id it still holds, and every stage is idempotent for one it
+ * no longer holds. While Redis is down the rows wait, with a growing delay, and nothing
+ * is lost.
  */
 export class OutboxRelay {
   private running = false;
@@ -52,12 +57,16 @@ export class OutboxRelay {
           if (!queues[name]) throw new Error(`outbox row ${row.id} names unknown queue ${row.queue}`);
           byQueue.set(name, [...(byQueue.get(name) ?? []), row]);
         }
+        const per = this.deps.jobBatch ?? 200;
         for (const [name, rows] of byQueue) {
-          await withTimeout(
-            queues[name].addBulk(rows.map((r) => ({ name, data: r.payload, opts: { ...JOB_OPTIONS[name], jobId: r.job_id } }))),
-            this.deps.enqueueTimeoutMs ?? 5_000,
-            `enqueue to ${name} (is Redis reachable?)`,
-          );
+          const jobs = [];
+          for (let i = 0; i < rows.length; i += per) {
+            const chunk = rows.slice(i, i + per);
+            const jobId = chunk.length === 1 ? chunk[0]!.job_id : jobIds.batch(name, chunk[0]!.id, chunk.at(-1)!.id);
+            const ids = chunk.map((r) => ZOutboxPayload.parse(r.payload).id);
+            jobs.push({ name, data: { ids }, opts: { ...JOB_OPTIONS[name], jobId } });
+          }
+          await withTimeout(queues[name].addBulk(jobs), this.deps.enqueueTimeoutMs ?? 5_000, `enqueue to ${name} (is Redis reachable?)`);
         }
         await this.deps.afterEnqueue?.(claimed);
         await tx.$executeRaw`DELETE FROM outbox_message WHERE id = ANY(${claimed.map((r) => r.id)}::bigint[])`;

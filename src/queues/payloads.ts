@@ -1,9 +1,17 @@
 import { z } from 'zod';
 
-/** Payload of a `dedup` job: the stored camera event to merge or open a case for. */
-export const ZDedupJob = z.object({ eventId: z.uuid() });
-export type TDedupJob = z.infer<typeof ZDedupJob>;
+/**
+ * An outbox row names one entity for a stage. The relay packs the rows of one queue into
+ * jobs of up to OUTBOX_JOB_BATCH ids, and a stage handles a job's ids in one statement,
+ * so queue overhead is paid per batch, not per case.
+ */
+export const ZOutboxPayload = z.object({ id: z.uuid() });
+export type TOutboxPayload = z.infer<typeof ZOutboxPayload>;
 
-/** Payload of an `owner` or `fine` job. `waits` counts waits for an unavailable registry. */
-export const ZCaseJob = z.object({ caseId: z.uuid(), waits: z.number().int().nonnegative().optional() });
-export type TCaseJob = z.infer<typeof ZCaseJob>;
+/** Payload of a stage job: the events (`dedup`) or cases (`owner`, `fine`) to handle. */
+export const ZStageJob = z.object({
+  ids: z.array(z.uuid()).min(1).max(5_000),
+  /** How often this job has waited for an unavailable registry (owner stage). */
+  waits: z.number().int().nonnegative().optional(),
+});
+export type TStageJob = z.infer<typeof ZStageJob>;
