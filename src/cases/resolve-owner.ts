@@ -3,7 +3,7 @@ import { appendAuditSql, draftAudit, type TAuditDraft } from '../audit/index.ts'
 import type { PlateColor, VehicleClass } from '../generated/prisma/enums.ts';
 import { parsePlate } from '../plates/index.ts';
 import { jobIds, QUEUES } from '../queues/names.ts';
-import type { TRegistryRecord, VehicleRegistry } from '../registry/index.ts';
+import { ownerKey, upsertOwners, type TRegistryRecord, type VehicleRegistry } from '../registry/index.ts';
 import { FLAGS, sameVehicleFamily, type TFlag } from './flags.ts';
 
 export type TOwnerOutcome =
@@ -16,23 +16,12 @@ const ACTOR = 'system:owner';
 type TCaseRow = { id: string; status: string; plate: string; plate_color: PlateColor; vehicle_class: VehicleClass; first_captured_at: Date };
 type TDecision = { id: string; record: TRegistryRecord | null; flags: TFlag[]; reason: string };
 
-/** Owners named by a national-registry answer, created in this database if new; one statement. */
+/** Owner ids of the records: rows of this database already, or created from a national-registry answer. */
 const ownerIdsOf = async (db: TDb, records: TRegistryRecord[]): Promise<Map<string, string>> => {
-  const key = (t: string, id: string) => `${t}|${id}`;
-  const ids = new Map(records.filter((r) => r.ownerId).map((r) => [key(r.owner.ownerType, r.owner.idNumber), r.ownerId!]));
-  const unique = new Map(records.filter((r) => !r.ownerId).map((r) => [key(r.owner.ownerType, r.owner.idNumber), r.owner]));
-  if (unique.size === 0) return ids;
-  const owners = [...unique.values()];
-  const rows = await db.$queryRaw<{ id: string; owner_type: string; id_number: string }[]>`
-    INSERT INTO owner (id, owner_type, name, id_number, address, province, email, phone)
-    SELECT gen_random_uuid(), t.* FROM unnest(${owners.map((o) => o.ownerType)}::"OwnerType"[], ${owners.map((o) => o.name)}::text[],
-      ${owners.map((o) => o.idNumber)}::text[], ${owners.map((o) => o.address)}::text[], ${owners.map((o) => o.province)}::text[],
-      ${owners.map((o) => o.email)}::text[], ${owners.map((o) => o.phone)}::text[]) AS t
-    ON CONFLICT (owner_type, id_number) DO UPDATE SET name = EXCLUDED.name, address = EXCLUDED.address,
-      province = EXCLUDED.province, email = EXCLUDED.email, phone = EXCLUDED.phone, updated_at = now()
-    RETURNING id::text, owner_type::text, id_number`;
-  for (const r of rows) ids.set(key(r.owner_type, r.id_number), r.id);
-  return ids;
+  const known = new Map(records.filter((r) => r.ownerId).map((r) => [ownerKey(r.owner), r.ownerId!]));
+  const fresh = new Map(records.filter((r) => !r.ownerId).map((r) => [ownerKey(r.owner), r.owner]));
+  const { ids } = await upsertOwners(db, [...fresh.values()]);
+  return new Map([...known, ...ids]);
 };
 
 const decide = (c: TCaseRow, record: TRegistryRecord | null): TDecision => {
@@ -75,7 +64,7 @@ export const resolveOwners = async (db: TDb, registry: VehicleRegistry, caseIds:
   const moved = new Set<string>();
   if (decisions.length > 0) {
     const ownerIds = await ownerIdsOf(db, decisions.flatMap((d) => (d.record ? [d.record] : [])));
-    const ownerOf = (d: TDecision) => (d.record ? ownerIds.get(`${d.record.owner.ownerType}|${d.record.owner.idNumber}`)! : null);
+    const ownerOf = (d: TDecision) => (d.record ? ownerIds.get(ownerKey(d.record.owner))! : null);
     const drafts: TAuditDraft[] = decisions.map((d) =>
       draftAudit({ actor: ACTOR, entityType: 'case', entityId: d.id, action: 'case.owner', fromState: 'DETECTED', toState: 'OWNER_RESOLVED', reason: d.reason, data: d.flags.length ? { flags: d.flags } : null }),
     );

@@ -4,6 +4,8 @@ import type { TDb } from '../db/client.ts';
 import { appendAudit } from '../audit/index.ts';
 import { OwnerType, PlateColor, VehicleClass } from '../generated/prisma/enums.ts';
 import { parsePlate } from '../plates/index.ts';
+import { ownerKey, upsertOwners } from './upsert-owners.ts';
+import type { TRegistryOwner } from './vehicle-registry.ts';
 
 export const CSV_COLUMNS = [
   'plate', 'plate_color', 'vehicle_class', 'make', 'model', 'color', 'owner_type', 'owner_name', 'owner_id',
@@ -89,7 +91,16 @@ export const readRegistryCsv = (text: string): { rows: TRow[]; errors: string[] 
   return { rows, errors };
 };
 
-const ownerKey = (r: TRow) => `${r.owner_type}|${r.owner_id}`;
+const ownerOf = (r: TRow): TRegistryOwner => ({
+  ownerType: r.owner_type,
+  idNumber: r.owner_id,
+  name: r.owner_name,
+  address: r.address,
+  province: r.province,
+  email: r.email,
+  phone: r.phone,
+});
+const rowOwnerKey = (r: TRow) => ownerKey(ownerOf(r));
 const ownerFields = (r: TRow) => [r.owner_name, r.address, r.province, r.email, r.phone];
 
 /** Rows written per statement. */
@@ -114,8 +125,8 @@ export const importRegistryCsv = async (db: TDb, text: string, actor: string): P
 
   const owners = new Map<string, TRow>();
   for (const r of rows) {
-    const seen = owners.get(ownerKey(r));
-    if (!seen) owners.set(ownerKey(r), r);
+    const seen = owners.get(rowOwnerKey(r));
+    if (!seen) owners.set(rowOwnerKey(r), r);
     else if (ownerFields(seen).some((v, i) => v !== ownerFields(r)[i])) {
       report.errors.push(`line ${r.line}: owner ${r.owner_type} ${r.owner_id} has other details than on line ${seen.line}`);
     }
@@ -128,27 +139,11 @@ export const importRegistryCsv = async (db: TDb, text: string, actor: string): P
         const ownerRows = [...owners.values()];
         const ownerIds = new Map<string, string>();
         for (let i = 0; i < ownerRows.length; i += CHUNK) {
-          const chunk = ownerRows.slice(i, i + CHUNK);
-          const counts = await tx.$queryRaw<{ created: number; updated: number }[]>`
-            WITH upserted AS (
-              INSERT INTO owner (id, owner_type, id_number, name, address, province, email, phone)
-              SELECT gen_random_uuid(), t.* FROM unnest(${chunk.map((r) => r.owner_type)}::"OwnerType"[], ${chunk.map((r) => r.owner_id)}::text[],
-                ${chunk.map((r) => r.owner_name)}::text[], ${chunk.map((r) => r.address)}::text[], ${chunk.map((r) => r.province)}::text[],
-                ${chunk.map((r) => r.email)}::text[], ${chunk.map((r) => r.phone)}::text[]) AS t
-              ON CONFLICT (owner_type, id_number) DO UPDATE SET name = EXCLUDED.name, address = EXCLUDED.address,
-                province = EXCLUDED.province, email = EXCLUDED.email, phone = EXCLUDED.phone, updated_at = now()
-              WHERE (owner.name, owner.address, owner.province, owner.email, owner.phone)
-                IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.address, EXCLUDED.province, EXCLUDED.email, EXCLUDED.phone)
-              RETURNING (xmax = 0) AS inserted
-            )
-            SELECT (count(*) FILTER (WHERE inserted))::int AS created, (count(*) FILTER (WHERE NOT inserted))::int AS updated FROM upserted`;
-          report.owners.created += counts[0]!.created;
-          report.owners.updated += counts[0]!.updated;
-          const ids = await tx.$queryRaw<{ id: string; k: string }[]>`
-            SELECT o.id::text, o.owner_type || '|' || o.id_number AS k FROM owner o
-            JOIN unnest(${chunk.map((r) => r.owner_type)}::"OwnerType"[], ${chunk.map((r) => r.owner_id)}::text[]) AS t(owner_type, id_number)
-              ON o.owner_type = t.owner_type AND o.id_number = t.id_number`;
-          for (const { id, k } of ids) ownerIds.set(k, id);
+          const chunk = ownerRows.slice(i, i + CHUNK).map(ownerOf);
+          const { ids, created, updated } = await upsertOwners(tx, chunk);
+          for (const [k, id] of ids) ownerIds.set(k, id);
+          report.owners.created += created;
+          report.owners.updated += updated;
         }
         report.owners.unchanged = ownerRows.length - report.owners.created - report.owners.updated;
 
@@ -160,7 +155,7 @@ export const importRegistryCsv = async (db: TDb, text: string, actor: string): P
               SELECT gen_random_uuid(), t.* FROM unnest(${chunk.map((r) => r.normalised)}::text[], ${chunk.map((r) => r.plate_color)}::"PlateColor"[],
                 ${chunk.map((r) => r.valid_from.toISOString())}::timestamptz[], ${chunk.map((r) => r.vehicle_class)}::"VehicleClass"[],
                 ${chunk.map((r) => r.make)}::text[], ${chunk.map((r) => r.model)}::text[], ${chunk.map((r) => r.color)}::text[],
-                ${chunk.map((r) => ownerIds.get(ownerKey(r))!)}::uuid[], ${chunk.map((r) => r.valid_to?.toISOString() ?? null)}::timestamptz[]) AS t
+                ${chunk.map((r) => ownerIds.get(rowOwnerKey(r))!)}::uuid[], ${chunk.map((r) => r.valid_to?.toISOString() ?? null)}::timestamptz[]) AS t
               ON CONFLICT (plate, plate_color, valid_from) DO UPDATE SET vehicle_class = EXCLUDED.vehicle_class, make = EXCLUDED.make,
                 model = EXCLUDED.model, color = EXCLUDED.color, owner_id = EXCLUDED.owner_id, valid_to = EXCLUDED.valid_to, updated_at = now()
               WHERE (registration.vehicle_class, registration.make, registration.model, registration.color, registration.owner_id, registration.valid_to)

@@ -6,3 +6,4 @@ export type { TImportReport } from './import-registrations.ts';
 export { RegistryUnavailableError, ZRegistryRecord } from './vehicle-registry.ts';
 export type { TRegistryOwner, TRegistryQuery, TRegistryRecord, VehicleRegistry } from './vehicle-registry.ts';
 export { createRegistry } from './create-registry.ts';
+export { ownerKey, upsertOwners } from './upsert-owners.ts';

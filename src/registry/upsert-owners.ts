@@ -1,0 +1,45 @@
+import type { Prisma } from '../generated/prisma/client.ts';
+import type { TDb } from '../db/client.ts';
+import type { TRegistryOwner } from './vehicle-registry.ts';
+
+export const ownerKey = (o: Pick<TRegistryOwner, 'ownerType' | 'idNumber'>): string => `${o.ownerType}|${o.idNumber}`;
+
+/**
+ * Writes owners (one statement), keyed by type and ID number: new ones are created,
+ * changed ones updated, identical ones left untouched. Returns every owner's id by
+ * `ownerKey`, and how many were created and updated.
+ */
+export const upsertOwners = async (
+  db: TDb | Prisma.TransactionClient,
+  owners: TRegistryOwner[],
+): Promise<{ ids: Map<string, string>; created: number; updated: number }> => {
+  const ids = new Map<string, string>();
+  if (owners.length === 0) return { ids, created: 0, updated: 0 };
+  const col = <T>(f: (o: TRegistryOwner) => T) => owners.map(f);
+  const rows = await db.$queryRaw<{ id: string; k: string; change: 'created' | 'updated' | null }[]>`
+    WITH input AS (
+      SELECT * FROM unnest(${col((o) => o.ownerType)}::"OwnerType"[], ${col((o) => o.idNumber)}::text[], ${col((o) => o.name)}::text[],
+        ${col((o) => o.address)}::text[], ${col((o) => o.province)}::text[], ${col((o) => o.email)}::text[], ${col((o) => o.phone)}::text[])
+      AS t(owner_type, id_number, name, address, province, email, phone)
+    ), upserted AS (
+      INSERT INTO owner (id, owner_type, id_number, name, address, province, email, phone)
+      SELECT gen_random_uuid(), i.* FROM input i
+      ON CONFLICT (owner_type, id_number) DO UPDATE SET name = EXCLUDED.name, address = EXCLUDED.address,
+        province = EXCLUDED.province, email = EXCLUDED.email, phone = EXCLUDED.phone, updated_at = now()
+      WHERE (owner.name, owner.address, owner.province, owner.email, owner.phone)
+        IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.address, EXCLUDED.province, EXCLUDED.email, EXCLUDED.phone)
+      RETURNING id, owner_type, id_number, CASE WHEN xmax = 0 THEN 'created' ELSE 'updated' END AS change
+    )
+    SELECT coalesce(u.id, o.id)::text AS id, i.owner_type || '|' || i.id_number AS k, u.change
+    FROM input i
+    LEFT JOIN upserted u ON u.owner_type = i.owner_type AND u.id_number = i.id_number
+    LEFT JOIN owner o ON o.owner_type = i.owner_type AND o.id_number = i.id_number`;
+  let created = 0;
+  let updated = 0;
+  for (const r of rows) {
+    ids.set(r.k, r.id);
+    if (r.change === 'created') created++;
+    if (r.change === 'updated') updated++;
+  }
+  return { ids, created, updated };
+};
