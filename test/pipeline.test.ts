@@ -180,3 +180,23 @@ describe('dedup stage', () => {
     expect(await snapshot()).toEqual(before);
   });
 });
+
+describe('outbox relay', () => {
+  it('turns an undeliverable outbox row into a dead letter and delivers the rest', async () => {
+    const e = makeEvent({ plate: { text: '29D-777.77', confidence: 0.9, color: 'WHITE' } });
+    expect((await postEvent(cam('A-1'), e)).status).toBe(202);
+    await ctx.db.outboxMessage.createMany({
+      data: [
+        { queue: 'nowhere', jobId: 'bad-queue', payload: { id: '00000000-0000-4000-8000-000000000000' } },
+        { queue: 'dedup', jobId: 'bad-payload', payload: { eventId: 'x' } },
+      ],
+    });
+    const relay = relayWith(REDIS_URL);
+    expect(await relay.relayOnce()).toBeGreaterThanOrEqual(3);
+    const letters = await ctx.db.failedJob.findMany({ where: { jobId: { in: ['bad-queue', 'bad-payload'] } }, orderBy: { jobId: 'asc' } });
+    expect(letters.map((l) => l.reason)).toEqual([expect.stringMatching(/outbox payload carries no id/), expect.stringMatching(/unknown queue nowhere/)]);
+    expect(await ctx.db.outboxMessage.count({ where: { jobId: { in: ['bad-queue', 'bad-payload'] } } })).toBe(0);
+    startDedup();
+    await eventually(settled([e.eventId]), 15_000, 'the good row delivered');
+  });
+});

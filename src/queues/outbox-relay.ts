@@ -51,11 +51,20 @@ export class OutboxRelay {
           SELECT id, queue, job_id, payload FROM outbox_message
           WHERE available_at <= now() ORDER BY id LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`;
         if (claimed.length === 0) return 0;
+        // A row that names no known queue or carries no id can never be delivered: it
+        // becomes a dead letter (listed by `admin jobs failed`) instead of blocking the rest.
         const byQueue = new Map<TQueueName, TOutboxRow[]>();
+        const undeliverable: { row: TOutboxRow; reason: string }[] = [];
         for (const row of claimed) {
           const name = row.queue as TQueueName;
-          if (!queues[name]) throw new Error(`outbox row ${row.id} names unknown queue ${row.queue}`);
-          byQueue.set(name, [...(byQueue.get(name) ?? []), row]);
+          if (!queues[name]) undeliverable.push({ row, reason: `unknown queue ${row.queue}` });
+          else if (!ZOutboxPayload.safeParse(row.payload).success) undeliverable.push({ row, reason: 'outbox payload carries no id' });
+          else byQueue.set(name, [...(byQueue.get(name) ?? []), row]);
+        }
+        if (undeliverable.length > 0) {
+          await tx.failedJob.createMany({
+            data: undeliverable.map(({ row, reason }) => ({ queue: row.queue, jobId: row.job_id, payload: row.payload as object, reason: `outbox row ${row.id}: ${reason}`, attempts: 0 })),
+          });
         }
         const per = this.deps.jobBatch ?? 200;
         for (const [name, rows] of byQueue) {
@@ -63,7 +72,7 @@ export class OutboxRelay {
           for (let i = 0; i < rows.length; i += per) {
             const chunk = rows.slice(i, i + per);
             const jobId = chunk.length === 1 ? chunk[0]!.job_id : jobIds.batch(name, chunk[0]!.id, chunk.at(-1)!.id);
-            const ids = chunk.map((r) => ZOutboxPayload.parse(r.payload).id);
+            const ids = chunk.map((r) => (r.payload as { id: string }).id);
             jobs.push({ name, data: { ids }, opts: { ...JOB_OPTIONS[name], jobId } });
           }
           await withTimeout(queues[name].addBulk(jobs), this.deps.enqueueTimeoutMs ?? 5_000, `enqueue to ${name} (is Redis reachable?)`);
