@@ -7,7 +7,7 @@ export default defineConfig({
     // Files run in parallel; each gets its own database (from a migrated template),
     // its own BullMQ prefix and its own evidence directory.
     pool: 'forks',
-    testTimeout: 30_000,
+    testTimeout: 60_000,
     hookTimeout: 60_000,
   },
 });
