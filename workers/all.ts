@@ -4,13 +4,12 @@ import type { Worker } from 'bullmq';
 import { config } from '../src/config/index.ts';
 import { createDb } from '../src/db/client.ts';
 import { RuleCache } from '../src/fines/index.ts';
-import { createQueues, createRedis } from '../src/queues/index.ts';
+import { createQueues, createRedis, OutboxRelay } from '../src/queues/index.ts';
 import { createRegistry } from '../src/registry/index.ts';
 import { createLogger } from '../src/shared/logger.ts';
 import { onShutdown } from '../src/shared/shutdown.ts';
 import { createDedupWorker } from './dedup.ts';
 import { createFineWorker } from './fine.ts';
-import { createOutboxRelay } from './outbox-relay.ts';
 import { createOwnerWorker } from './owner.ts';
 
 const STAGES = ['relay', 'dedup', 'owner', 'fine'] as const;
@@ -36,7 +35,7 @@ const queues = createQueues(relayRedis, cfg.QUEUE_PREFIX);
 for (const q of Object.values(queues)) q.on('error', (err) => logger.warn({ err: err.message }, 'queue error'));
 
 const relay = stages.has('relay')
-  ? createOutboxRelay({ db, queues, logger, batchSize: cfg.OUTBOX_BATCH_SIZE, pollMs: cfg.OUTBOX_POLL_MS, jobBatch: cfg.OUTBOX_JOB_BATCH })
+  ? new OutboxRelay({ db, queues, logger, batchSize: cfg.OUTBOX_BATCH_SIZE, pollMs: cfg.OUTBOX_POLL_MS, jobBatch: cfg.OUTBOX_JOB_BATCH })
   : undefined;
 relay?.start();
 

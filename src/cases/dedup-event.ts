@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { TDb } from '../db/client.ts';
 import { appendAuditSql, draftAudit, type TAuditDraft } from '../audit/index.ts';
 import { parsePlate } from '../plates/index.ts';
-import { jobIds, QUEUES } from '../queues/names.ts';
+import { jobIds, QUEUES } from '../queues/index.ts';
 import { FLAGS } from './flags.ts';
 
 export type TDedupOutcome =
@@ -27,14 +27,16 @@ type TEventRow = {
   agency: string;
 };
 
+type TPlatedEvent = TEventRow & { plate: string };
+
+/** A case as this batch leaves it; `opener` is set for a case the batch opens. */
 type TCaseState = {
   id: string;
-  isNew: boolean;
   first: Date;
   last: Date;
   added: number;
   confident: boolean;
-  opener?: TEventRow & { plate: string };
+  opener?: TPlatedEvent;
 };
 
 const ACTOR = 'system:dedup';
@@ -60,7 +62,7 @@ export const dedupEvents = async (db: TDb, eventIds: string[], opts: TDedupOptio
       WHERE e.id = ANY(${eventIds}::uuid[]) ORDER BY e.id FOR UPDATE OF e`;
     const outcome = new Map<string, TDedupOutcome>();
     const rejected: { ev: TEventRow; reason: string }[] = [];
-    const byAct = new Map<string, (TEventRow & { plate: string })[]>();
+    const byAct = new Map<string, TPlatedEvent[]>();
     for (const ev of rows) {
       if (ev.status !== 'RECEIVED') continue;
       const parsed = parsePlate(ev.plate_raw);
@@ -100,7 +102,7 @@ export const dedupEvents = async (db: TDb, eventIds: string[], opts: TDedupOptio
     for (const act of acts) {
       const candidates: TCaseState[] = existing
         .filter((c) => c.k === act.key)
-        .map((c) => ({ id: c.id, isNew: false, first: c.first_captured_at, last: c.last_captured_at, added: 0, confident: false }));
+        .map((c) => ({ id: c.id, first: c.first_captured_at, last: c.last_captured_at, added: 0, confident: false }));
       for (const ev of act.evs) {
         const t = ev.captured_at.getTime();
         const confident = ev.plate_confidence >= opts.confidenceThreshold;
@@ -114,7 +116,7 @@ export const dedupEvents = async (db: TDb, eventIds: string[], opts: TDedupOptio
           hit.confident ||= confident;
           eventCase.set(ev.id, { caseId: hit.id, opened: false });
         } else {
-          const fresh: TCaseState = { id: randomUUID(), isNew: true, first: ev.captured_at, last: ev.captured_at, added: 1, confident, opener: ev };
+          const fresh: TCaseState = { id: randomUUID(), first: ev.captured_at, last: ev.captured_at, added: 1, confident, opener: ev };
           candidates.push(fresh);
           eventCase.set(ev.id, { caseId: fresh.id, opened: true });
         }
@@ -122,8 +124,8 @@ export const dedupEvents = async (db: TDb, eventIds: string[], opts: TDedupOptio
       cases.push(...candidates.filter((c) => c.added > 0));
     }
 
-    const opened = cases.filter((c) => c.isNew);
-    const merged = cases.filter((c) => !c.isNew);
+    const opened = cases.filter((c): c is TCaseState & { opener: TPlatedEvent } => c.opener !== undefined);
+    const merged = cases.filter((c) => c.opener === undefined);
     if (opened.length > 0) {
       const at = new Date();
       const drafts = opened.map((c) =>
@@ -134,10 +136,10 @@ export const dedupEvents = async (db: TDb, eventIds: string[], opts: TDedupOptio
           action: 'case.open',
           toState: 'DETECTED',
           reason: c.confident ? 'first capture of this act' : `no capture read the plate with confidence ≥ ${opts.confidenceThreshold}`,
-          data: { eventId: c.opener!.id },
+          data: { eventId: c.opener.id },
         }, at),
       );
-      const col = <T>(f: (c: TCaseState & { opener: TEventRow & { plate: string } }) => T) => opened.map((c) => f(c as never));
+      const col = <T>(f: (c: (typeof opened)[number]) => T) => opened.map(f);
       await tx.$executeRaw`
         WITH created AS (
           INSERT INTO "case" (id, plate, plate_raw, plate_color, violation, vehicle_class, site_id, status, flags,

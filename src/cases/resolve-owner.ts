@@ -2,7 +2,7 @@ import type { TDb } from '../db/client.ts';
 import { appendAuditSql, draftAudit, type TAuditDraft } from '../audit/index.ts';
 import type { PlateColor, VehicleClass } from '../generated/prisma/enums.ts';
 import { parsePlate } from '../plates/index.ts';
-import { jobIds, QUEUES } from '../queues/names.ts';
+import { jobIds, QUEUES } from '../queues/index.ts';
 import { ownerKey, upsertOwners, type TRegistryRecord, type VehicleRegistry } from '../registry/index.ts';
 import { FLAGS, sameVehicleFamily, type TFlag } from './flags.ts';
 

@@ -1,4 +1,4 @@
-import { AppError } from '../http/app-error.ts';
+import { AppError } from '../shared/app-error.ts';
 
 /** How long a camera should wait before retrying when PostgreSQL is unreachable. */
 export const RETRY_AFTER_SECONDS = 5;

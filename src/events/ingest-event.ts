@@ -2,12 +2,12 @@ import { createHash, randomUUID } from 'node:crypto';
 import { fileTypeFromBuffer } from 'file-type';
 import type { z } from 'zod';
 import type { TDb } from '../db/client.ts';
-import { AppError } from '../http/app-error.ts';
+import { AppError } from '../shared/app-error.ts';
 import { firstAuditRow } from '../audit/index.ts';
 import type { CameraDirectory } from '../cameras/index.ts';
-import { isPastLimitation } from '../cases/deadlines.ts';
+import { isPastLimitation } from '../cases/index.ts';
 import { parsePlate } from '../plates/index.ts';
-import { jobIds, QUEUES } from '../queues/names.ts';
+import { jobIds, QUEUES } from '../queues/index.ts';
 import { ZCameraEvent, type TCameraEvent, type TIngestAnswer } from './camera-event.schema.ts';
 import { findByDeviceEventId, type TStoredEvidence } from './event-repository.ts';
 import type { EventWriter } from './event-writer.ts';
@@ -23,7 +23,6 @@ export type TIngestDeps = {
   evidence: EvidenceStore;
   toleranceSeconds: number;
   clockSkewSeconds: number;
-  now?: () => Date;
 };
 
 export type TIngestRequest = {
@@ -43,7 +42,7 @@ export const CERT_EXPIRED = 'CAMERA_CERT_EXPIRED';
  * is checked, and nothing is stored before every check has passed.
  */
 export const ingestCameraEvent = async (deps: TIngestDeps, req: TIngestRequest): Promise<TIngestResult> => {
-  const now = deps.now?.() ?? new Date();
+  const now = new Date();
   if (!req.cameraCode) throw new AppError('SIGNATURE_MISSING', 'X-Camera-Id header is required');
   const cameraCode = req.cameraCode;
   const camera = await guardDb(() => deps.cameras.byCode(cameraCode));
@@ -79,7 +78,7 @@ export const ingestCameraEvent = async (deps: TIngestDeps, req: TIngestRequest):
   }
   const images = await decodeEvidence(event);
 
-  for (const img of images) await deps.evidence.put(img.bytes, img.sha256);
+  await Promise.all(images.map((img) => deps.evidence.put(img.bytes, img.sha256)));
 
   const certExpired = capturedAt.getTime() > camera.certExpiresAt.getTime();
   const id = randomUUID();

@@ -1,5 +1,5 @@
 import express, { Router } from 'express';
-import { AppError } from '../http/app-error.ts';
+import { AppError } from '../shared/app-error.ts';
 import { ingestCameraEvent, type TIngestDeps } from './ingest-event.ts';
 
 /** `POST /v1/camera-events`: a thin adapter over the ingest use case. */

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { AppError } from './app-error.ts';
+import { AppError } from '../shared/app-error.ts';
 
 /** Errors thrown by body parsers (raw-body) carry a `type`; map them to our codes. */
 const fromParserError = (err: { type?: string; status?: number; message?: string }): AppError | undefined => {

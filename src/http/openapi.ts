@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { createDocument } from 'zod-openapi';
 import { ZCameraEvent, ZIngestAnswer } from '../events/index.ts';
-import { ERROR_STATUS } from './app-error.ts';
+import { ERROR_STATUS } from '../shared/app-error.ts';
 
 const ZError = z
   .object({
