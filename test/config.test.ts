@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config/index.ts';
+import { randomUUID } from 'node:crypto';
 import { createRedis } from '../src/queues/index.ts';
+import { REDIS_URL } from './support/urls.ts';
 
 describe('configuration', () => {
   it('has local defaults that work on a developer machine', () => {
@@ -30,12 +32,17 @@ describe('configuration', () => {
   });
 
   it('honours the db index in REDIS_URL', async () => {
-    const redis = createRedis('redis://127.0.0.1:6379/5');
+    // The test's server, another db index than the one REDIS_URL names, a key of this run.
+    const url = new URL(REDIS_URL);
+    const base = Number(url.pathname.slice(1) || 0);
+    url.pathname = `/${(base + 1) % 16}`;
+    const key = `pn-config-test-${randomUUID()}`;
+    const redis = createRedis(url.toString());
     try {
-      expect(redis.options.db).toBe(5);
-      await redis.set('pn-config-test', '1', 'EX', 5);
-      const other = createRedis('redis://127.0.0.1:6379/0');
-      expect(await other.get('pn-config-test')).toBeNull();
+      expect(redis.options.db).toBe((base + 1) % 16);
+      await redis.set(key, '1', 'EX', 5);
+      const other = createRedis(REDIS_URL);
+      expect(await other.get(key)).toBeNull();
       await other.quit();
     } finally {
       await redis.quit();

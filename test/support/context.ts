@@ -12,7 +12,7 @@ import { createDb, type TDb } from '../../src/db/client.ts';
 import { createDatabase, dropDatabase } from '../../src/db/ensure-database.ts';
 import { EventWriter, EvidenceStore } from '../../src/events/index.ts';
 import { createApp } from '../../src/http/app.ts';
-import { REDIS_URL, TEMPLATE_DB, testDbUrl } from './urls.ts';
+import { REDIS_URL, templateDb, testDbUrl } from './urls.ts';
 
 export const SECRET_KEY = randomBytes(32);
 export const silentLogger = pino({ level: 'silent' });
@@ -31,7 +31,7 @@ export type TTestContext = {
 export const createTestContext = async (): Promise<TTestContext> => {
   const name = `pn_t_${randomBytes(6).toString('hex')}`;
   const dbUrl = testDbUrl(name);
-  await createDatabase(dbUrl, TEMPLATE_DB);
+  await createDatabase(dbUrl, templateDb());
   const db = createDb(dbUrl, 10);
   const pool = new pg.Pool({ connectionString: dbUrl, max: 3 });
   const prefix = `t${randomBytes(4).toString('hex')}`;
