@@ -8,18 +8,14 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { pino } from 'pino';
-import { firstAuditRow } from '../src/audit/index.ts';
 import { addCamera, addSite } from '../src/cameras/index.ts';
-import { createDb } from '../src/db/client.ts';
+import { compose } from '../src/compose.ts';
+import { loadConfig } from '../src/config/index.ts';
 import { createDatabase, dropDatabase } from '../src/db/ensure-database.ts';
 import { applyMigrations } from '../src/db/migrations.ts';
 import { insertEvents, type TNewEvent } from '../src/events/event-repository.ts';
-import { applyRules, readRuleFile, RULE_TABLES_DIR, RuleCache } from '../src/fines/index.ts';
-import { createQueues, jobIds, OutboxRelay, QUEUES } from '../src/queues/index.ts';
-import { DatabaseRegistry } from '../src/registry/index.ts';
-import { createDedupWorker } from '../workers/dedup.ts';
-import { createFineWorker } from '../workers/fine.ts';
-import { createOwnerWorker } from '../workers/owner.ts';
+import { applyRules, readRuleFile, RULE_TABLES_DIR } from '../src/fines/index.ts';
+import { startStageWorkers } from '../src/queues/index.ts';
 
 export type TPipelineResult = { events: number; seconds: number; casesPerSecond: number; noopPerSecond: number; concurrency: number; noopConcurrency: number };
 
@@ -89,15 +85,13 @@ export const runPipelineBench = async (n: number, concurrency: number, noopConcu
   const prefix = `bench${randomBytes(3).toString('hex')}`;
   await createDatabase(dbUrl);
   await applyMigrations(dbUrl);
-  const db = createDb(dbUrl, 20);
+  const services = compose(
+    loadConfig({ DATABASE_URL: dbUrl, REDIS_URL, QUEUE_PREFIX: prefix, DB_POOL_MAX: '20', OUTBOX_BATCH_SIZE: '1000', OUTBOX_POLL_MS: '20', OUTBOX_JOB_BATCH: '200', LOG_LEVEL: 'silent' }),
+    { name: 'bench', logger },
+  );
+  const db = services.db();
   const client = new pg.Client({ connectionString: dbUrl });
   await client.connect();
-  const conns: Redis[] = [];
-  const conn = (failFast = false) => {
-    const r = new Redis(REDIS_URL, failFast ? { maxRetriesPerRequest: 1, enableOfflineQueue: false } : { maxRetriesPerRequest: null });
-    conns.push(r);
-    return r;
-  };
   try {
     const deps = { db, secretKey: randomBytes(32), actor: 'bench' };
     await addSite(deps, { code: 'BENCH', name: 'Bench', address: 'n/a', province: 'TP. Hồ Chí Minh' });
@@ -109,10 +103,12 @@ export const runPipelineBench = async (n: number, concurrency: number, noopConcu
     const capturedAt = new Date(Date.now() - 3600_000);
     for (let i = 0; i < n; i += 1000) {
       const batch: TNewEvent[] = Array.from({ length: Math.min(1000, n - i) }, (_, k) => {
-        const id = randomUUID();
         return {
-          id,
+          id: randomUUID(),
           cameraId: camera.id,
+          cameraCode: camera.code,
+          siteId: camera.siteId,
+          detectingUnit: camera.agency,
           payloadSha256: 'bench',
           capturedAt,
           event: {
@@ -123,26 +119,19 @@ export const runPipelineBench = async (n: number, concurrency: number, noopConcu
             plate: { text: plateOf(i + k), confidence: 0.95, color: 'WHITE' },
             evidence: [],
           },
+          plate: { normalised: plateOf(i + k), format: 'CAR_OR_OLD_MOTORBIKE' },
           evidence: [],
           status: 'RECEIVED',
           rejectReason: null,
-          outbox: { queue: QUEUES.dedup, jobId: jobIds.dedup(id), payload: { id } },
-          audit: firstAuditRow({ actor: 'camera:BENCH-CAM', entityType: 'camera_event', entityId: id, action: 'event.receive', toState: 'RECEIVED' }),
         };
       });
       await insertEvents(db, batch);
     }
 
-    const queues = createQueues(conn(true), prefix);
-    const relay = new OutboxRelay({ db, queues, logger, batchSize: 1000, pollMs: 20, jobBatch: 200 });
-    const base = { db, connection: conn(), prefix, concurrency, logger };
+    const relay = services.relay();
     const start = performance.now();
     relay.start();
-    const workers = [
-      createDedupWorker({ ...base, windowSeconds: 300, confidenceThreshold: 0.85 }),
-      createOwnerWorker({ ...base, connection: conn(), registry: new DatabaseRegistry(db) }),
-      createFineWorker({ ...base, connection: conn(), rules: new RuleCache(db), orgMultiplier: 2 }),
-    ];
+    const workers = startStageWorkers(services.stages(), { db, connection: services.workerRedis(), prefix, concurrency, logger });
     for (;;) {
       const { rows } = await client.query(`SELECT count(*)::int AS n FROM "case" WHERE status = 'PENDING_REVIEW'`);
       if (rows[0].n >= n) break;
@@ -151,14 +140,13 @@ export const runPipelineBench = async (n: number, concurrency: number, noopConcu
     const seconds = (performance.now() - start) / 1000;
     await relay.stop();
     await Promise.all(workers.map((w) => w.close()));
-    await Promise.all(Object.values(queues).map((q) => q.obliterate({ force: true }).then(() => q.close())));
+    await Promise.all(Object.values(services.queues()).map((q) => q.obliterate({ force: true })));
 
     const noopPerSecond = await noopChain(n, noopConcurrency, `${prefix}noop`);
     return { events: n, seconds, casesPerSecond: n / seconds, noopPerSecond, concurrency, noopConcurrency };
   } finally {
-    for (const c of conns) c.disconnect();
     await client.end();
-    await db.$disconnect();
+    await services.close();
     await dropDatabase(dbUrl);
   }
 };

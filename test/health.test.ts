@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, startApi, type TTestContext } from './support/context.ts';
 import { DEAD_PORT } from './support/urls.ts';
@@ -20,23 +19,20 @@ describe('health endpoints', () => {
       expect(h.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
       const r = await fetch(`${api.baseUrl}/readyz`, { headers: { 'X-Request-Id': 'trace-123' } });
       expect(r.headers.get('x-request-id')).toBe('trace-123');
-      expect(await r.json()).toEqual({ status: 'ready', postgres: 'ok', redis: 'ok' });
+      expect(await r.json()).toEqual({ status: 'ready', postgres: 'up', redis: 'up' });
     } finally {
       await api.close();
     }
   });
 
   it('readyz answers 503 when Redis is unreachable', async () => {
-    const redis = new Redis(`redis://127.0.0.1:${DEAD_PORT}`, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
-    redis.on('error', () => {});
-    const api = await startApi(ctx, { redis });
+    const api = await startApi(ctx, { env: { REDIS_URL: `redis://127.0.0.1:${DEAD_PORT}` } });
     try {
       const r = await fetch(`${api.baseUrl}/readyz`);
       expect(r.status).toBe(503);
-      expect(await r.json()).toMatchObject({ status: 'not ready', postgres: 'ok' });
+      expect(await r.json()).toEqual({ status: 'not ready', postgres: 'up', redis: 'down' });
     } finally {
       await api.close();
-      redis.disconnect();
     }
   });
 

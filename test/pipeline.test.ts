@@ -1,11 +1,10 @@
-import { Queue, type Worker } from 'bullmq';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { postEvent, type TCameraCredentials } from '../scripts/camera-client.ts';
 import { dedupEvent } from '../src/cases/index.ts';
 import { createQueues, OutboxRelay, QUEUES } from '../src/queues/index.ts';
-import { createDedupWorker } from '../workers/dedup.ts';
-import { CAMERA_SECRET, createTestContext, seedSite, silentLogger, startApi, type TTestContext } from './support/context.ts';
+import { CAMERA_SECRET, createTestContext, seedSite, silentLogger, startApi, startPipeline, type TTestContext } from './support/context.ts';
 import { eventually, makeEvent } from './support/events.ts';
 import { DEAD_PORT, REDIS_URL } from './support/urls.ts';
 
@@ -48,10 +47,9 @@ const relayWith = (redisUrl: string, afterEnqueue?: ConstructorParameters<typeof
   return new OutboxRelay({ db: ctx.db, queues, logger: silentLogger, batchSize: 100, pollMs: 20, enqueueTimeoutMs: 1_000, afterEnqueue });
 };
 
-const startDedup = (concurrency = 5): Worker => {
-  const w = createDedupWorker({ db: ctx.db, connection: redisAt(REDIS_URL, false), prefix: ctx.prefix, concurrency, windowSeconds: WINDOW, confidenceThreshold: 0.85, logger: silentLogger });
-  closers.push(() => w.close());
-  return w;
+const startDedup = () => {
+  const p = startPipeline(ctx, { parts: ['dedup'], env: { DEDUP_WINDOW_SECONDS: String(WINDOW) } });
+  closers.push(p.stop);
 };
 
 const eventRow = (deviceEventId: string) => ctx.db.cameraEvent.findFirstOrThrow({ where: { deviceEventId } });
@@ -185,17 +183,14 @@ describe('outbox relay', () => {
   it('turns an undeliverable outbox row into a dead letter and delivers the rest', async () => {
     const e = makeEvent({ plate: { text: '29D-777.77', confidence: 0.9, color: 'WHITE' } });
     expect((await postEvent(cam('A-1'), e)).status).toBe(202);
-    await ctx.db.outboxMessage.createMany({
-      data: [
-        { queue: 'nowhere', jobId: 'bad-queue', payload: { id: '00000000-0000-4000-8000-000000000000' } },
-        { queue: 'dedup', jobId: 'bad-payload', payload: { eventId: 'x' } },
-      ],
-    });
+    const bad = await ctx.db.outboxMessage.create({ data: { queue: 'nowhere', entityId: '00000000-0000-4000-8000-000000000000' } });
     const relay = relayWith(REDIS_URL);
-    expect(await relay.relayOnce()).toBeGreaterThanOrEqual(3);
-    const letters = await ctx.db.failedJob.findMany({ where: { jobId: { in: ['bad-queue', 'bad-payload'] } }, orderBy: { jobId: 'asc' } });
-    expect(letters.map((l) => l.reason)).toEqual([expect.stringMatching(/outbox payload carries no id/), expect.stringMatching(/unknown queue nowhere/)]);
-    expect(await ctx.db.outboxMessage.count({ where: { jobId: { in: ['bad-queue', 'bad-payload'] } } })).toBe(0);
+    expect(await relay.relayOnce()).toBeGreaterThanOrEqual(2);
+    const letters = await ctx.db.failedJob.findMany({ where: { queue: 'nowhere' } });
+    expect(letters.map((l) => [l.jobId, l.reason, l.payload])).toEqual([
+      [`outbox-row-${bad.id}`, expect.stringMatching(/unknown queue nowhere/), { ids: ['00000000-0000-4000-8000-000000000000'] }],
+    ]);
+    expect(await ctx.db.outboxMessage.count({ where: { id: bad.id } })).toBe(0);
     startDedup();
     await eventually(settled([e.eventId]), 15_000, 'the good row delivered');
   });

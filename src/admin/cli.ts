@@ -6,8 +6,9 @@ import { config } from '../config/index.ts';
 import { createDb } from '../db/client.ts';
 import { readFileSync } from 'node:fs';
 import { addCamera, addSite, CameraAdminError, listCameras, rotateCameraSecret, setCameraStatus } from '../cameras/index.ts';
-import { applyRules, planRules, readRuleFile, RuleConflictError } from '../fines/index.ts';
-import { createQueues, createRedis, DeadLetterError, listDeadLetters, redriveDeadLetter } from '../queues/index.ts';
+import { applyRules, planRules, readRuleFile } from '../fines/index.ts';
+import { listDeadLetters, redriveDeadLetter } from '../queues/index.ts';
+import { AppError } from '../shared/app-error.ts';
 import { importRegistryCsv } from '../registry/index.ts';
 
 const cfg = config();
@@ -131,17 +132,6 @@ fines
     out(`loaded ${plan.add.length} rule(s)`);
   });
 
-const withQueues = async <T>(fn: (queues: ReturnType<typeof createQueues>) => Promise<T>): Promise<T> => {
-  const redis = createRedis(cfg.REDIS_URL, { failFast: true });
-  const queues = createQueues(redis, cfg.QUEUE_PREFIX);
-  try {
-    return await fn(queues);
-  } finally {
-    await Promise.all(Object.values(queues).map((q) => q.close()));
-    redis.disconnect();
-  }
-};
-
 const jobs = program.command('jobs').description('pipeline jobs that failed for good (dead letters)');
 jobs
   .command('failed')
@@ -164,15 +154,13 @@ jobs
       if (!o.all) process.exitCode = 1;
       return;
     }
-    await withQueues(async (queues) => {
-      for (const one of ids) out(`${one}: ${await redriveDeadLetter(db, queues, one, deps.actor)}`);
-    });
+    for (const one of ids) out(`${one}: ${await redriveDeadLetter(db, one, deps.actor)}`);
   });
 
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  if (err instanceof CameraAdminError || err instanceof RuleConflictError || err instanceof DeadLetterError) process.stderr.write(`error: ${err.message}\n`);
+  if (err instanceof CameraAdminError || err instanceof AppError) process.stderr.write(`error: ${err.message}\n`);
   else if (err instanceof ZodError) {
     for (const i of err.issues) process.stderr.write(`error: ${i.path.join('.')}: ${i.message}\n`);
   } else throw err;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { canonicalJson } from '../shared/canonical-json.ts';
-import type { TDb } from '../db/client.ts';
+import type { TTx } from '../db/index.ts';
 
 export type TAuditInput = {
   actor: string;
@@ -14,9 +14,8 @@ export type TAuditInput = {
   data?: Prisma.InputJsonValue | null;
 };
 
-export type TAuditRow = TAuditInput & { at: Date; prevHash: string | null; hash: string };
-
-type TTx = Prisma.TransactionClient | TDb;
+/** An entry ready to append: its time is fixed and its content hashed here, its place in the chain by the statement. */
+export type TAuditDraft = TAuditInput & { at: Date; contentHash: string };
 
 const canonical = (e: TAuditInput & { at: Date }): string =>
   canonicalJson([
@@ -36,43 +35,13 @@ export const contentHash = (e: TAuditInput & { at: Date }): string => createHash
 
 /**
  * hash = sha256(prevHash + "|" + contentHash): editing or dropping an entry breaks the
- * chain. Set-based writers compute the same in SQL (see CHAIN_HASH_SQL) from a content
- * hash made here, so a batch can append to many chains in one statement.
+ * chain. The writer computes the same in SQL (audit-sql.ts), so one statement can
+ * append to many chains.
  */
 export const chainHash = (prevHash: string | null, e: TAuditInput & { at: Date }): string =>
   createHash('sha256').update(`${prevHash ?? ''}|${contentHash(e)}`).digest('hex');
 
-/** The first entry of an entity's chain; used where the entity is created in the same statement. */
-export const firstAuditRow = (e: TAuditInput, at = new Date()): TAuditRow => ({
-  ...e,
-  at,
-  prevHash: null,
-  hash: chainHash(null, { ...e, at }),
-});
-
-/**
- * Appends an entry to the entity's chain. Call it inside the transaction that changes
- * the entity, after the compare-and-set that locks its row, so entries of one entity
- * never race. Chains are per entity to keep unrelated writers from queueing on one lock.
- */
-export const appendAudit = async (tx: TTx, e: TAuditInput): Promise<void> => {
-  const prev = await tx.auditEntry.findFirst({
-    where: { entityType: e.entityType, entityId: e.entityId },
-    orderBy: { id: 'desc' },
-    select: { hash: true },
-  });
-  const at = new Date();
-  const prevHash = prev?.hash ?? null;
-  await tx.auditEntry.create({
-    data: {
-      ...e,
-      data: e.data ?? undefined,
-      at,
-      prevHash,
-      hash: chainHash(prevHash, { ...e, at }),
-    },
-  });
-};
+export const draftAudit = (e: TAuditInput, at = new Date()): TAuditDraft => ({ ...e, at, contentHash: contentHash({ ...e, at }) });
 
 /** Recomputes an entity's chain; returns the id of the first entry that does not verify. */
 export const verifyAuditChain = async (db: TTx, entityType: string, entityId: string): Promise<bigint | null> => {

@@ -1,5 +1,4 @@
-export { appendAudit, chainHash, firstAuditRow, verifyAuditChain } from './audit-log.ts';
-export type { TAuditInput, TAuditRow } from './audit-log.ts';
-export { appendAuditSql, chainHashSql, draftAudit } from './audit-sql.ts';
-export type { TAuditDraft } from './audit-sql.ts';
-export { contentHash } from './audit-log.ts';
+export { chainHash, contentHash, draftAudit, verifyAuditChain } from './audit-log.ts';
+export type { TAuditDraft, TAuditInput } from './audit-log.ts';
+export { appendAudit, appendAuditSql } from './audit-sql.ts';
+export type { TAppendOptions } from './audit-sql.ts';

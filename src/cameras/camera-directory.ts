@@ -5,6 +5,8 @@ export type TCameraAuth = {
   id: string;
   code: string;
   siteId: string;
+  /** The detecting unit that operates the camera. */
+  agency: string;
   active: boolean;
   secret: Buffer;
   certExpiresAt: Date;
@@ -33,6 +35,7 @@ export class CameraDirectory {
           id: row.id,
           code: row.code,
           siteId: row.siteId,
+          agency: row.agency,
           active: row.status === 'ACTIVE',
           secret: openSecret(this.secretKey, row.secretEncrypted),
           certExpiresAt: row.certExpiresAt,

@@ -11,3 +11,5 @@ export {
   ZSiteInput,
 } from './camera-admin.ts';
 export { generateSecret } from './secret-box.ts';
+export { siteFacts } from './site-facts.ts';
+export type { TSiteFacts } from './site-facts.ts';

@@ -1,8 +1,12 @@
-import type { TDb } from '../db/client.ts';
-import { appendAuditSql, draftAudit } from '../audit/index.ts';
-import type { OwnerType, VehicleClass, Violation } from '../generated/prisma/enums.ts';
+import { siteFacts } from '../cameras/index.ts';
+import { limitationEndsAt, noticeDueAt } from '../clock/index.ts';
+import type { TDb } from '../db/index.ts';
+import { caseMeasurements } from '../events/index.ts';
+import type { CaseStatus, VehicleClass, Violation } from '../generated/prisma/enums.ts';
 import { assessFine, handlingUnitFor, selectRule, type RuleCache, type TAssessment, type TFineRule, type THandlingUnit } from '../fines/index.ts';
-import { limitationEndsAt, noticeDueAt } from './deadlines.ts';
+import { ownerFacts } from '../registry/index.ts';
+import { moveEntities } from '../workflow/index.ts';
+import { CASE_MACHINE } from './case-machine.ts';
 import { FLAGS } from './flags.ts';
 
 export type TAssessOutcome =
@@ -10,50 +14,25 @@ export type TAssessOutcome =
   | { kind: 'already-done' }
   | { kind: 'missing' };
 
-const ACTOR = 'system:fine';
-
 type TCaseRow = {
   id: string;
-  status: string;
+  status: CaseStatus;
   violation: Violation;
-  vehicle_class: VehicleClass;
-  first_captured_at: Date;
+  vehicleClass: VehicleClass;
+  firstCapturedAt: Date;
   flags: string[];
-  detecting_unit: string | null;
-  is_expressway: boolean;
-  site_province: string;
-  owner_type: OwnerType | null;
-  owner_address: string | null;
-  owner_province: string | null;
-  speed_over: number | null;
-  passengers: number | null;
+  detectingUnit: string | null;
+  siteId: string;
+  ownerId: string | null;
 };
 
-type TDecision = { c: TCaseRow; rule: TFineRule | null; fine: TAssessment | null; unit: THandlingUnit; flags: string[] };
+type TDecision = { id: string; from: CaseStatus; rule: TFineRule | null; fine: TAssessment | null; unit: THandlingUnit; flags: string[]; capturedAt: Date };
 
-const decide = (c: TCaseRow, rules: readonly TFineRule[], orgMultiplier: number): TDecision => {
-  const rule = selectRule(rules, {
-    violation: c.violation,
-    vehicleClass: c.vehicle_class,
-    capturedAt: c.first_captured_at,
-    onExpressway: c.is_expressway,
-    speedOverKmh: c.speed_over,
-    passengers: c.passengers,
-  });
-  const owner = c.owner_province !== null ? { address: c.owner_address ?? '', province: c.owner_province } : null;
-  return {
-    c,
-    rule,
-    fine: rule ? assessFine(rule, c.owner_type, orgMultiplier) : null,
-    unit: handlingUnitFor({
-      detectingUnit: c.detecting_unit ?? '',
-      siteProvince: c.site_province,
-      owner,
-      rule: rule ? { communeCompetent: rule.communeCompetent, fineMax: rule.fineMax } : null,
-    }),
-    flags: [...new Set([...c.flags, ...(rule ? [] : [FLAGS.NO_RULE])])],
-  };
-};
+/** The states the fine stage takes a case on from, and the path it moves it along. */
+const PATHS = {
+  OWNER_RESOLVED: ['OWNER_RESOLVED', 'FINE_ASSESSED', 'PENDING_REVIEW'],
+  FINE_ASSESSED: ['FINE_ASSESSED', 'PENDING_REVIEW'],
+} as const satisfies Partial<Record<CaseStatus, readonly CaseStatus[]>>;
 
 const assessReason = ({ rule, fine }: TDecision): string =>
   rule && fine
@@ -63,64 +42,86 @@ const assessReason = ({ rule, fine }: TDecision): string =>
 /**
  * The fine stage, for a batch of cases: picks the rule in force on each capture date,
  * proposes the amount, names the handling unit and the statutory dates, and puts the
- * cases before an officer. One statement moves them OWNER_RESOLVED → PENDING_REVIEW
- * with a compare-and-set and appends both transitions (→ FINE_ASSESSED, → PENDING_REVIEW)
- * to each case's audit chain. Where captures of one case disagree (two speed readings),
- * the reading most favourable to the owner is used. No matching rule → NO_RULE, never a
- * made-up fine. The case keeps the rule's id and version, so later rule changes never
- * rewrite it.
+ * cases before an officer: OWNER_RESOLVED → FINE_ASSESSED → PENDING_REVIEW in one
+ * statement of the case machine (both steps audited). Where captures of one case
+ * disagree (two speed readings), the reading most favourable to the owner is used. No
+ * matching rule → NO_RULE, never a made-up fine. The case keeps the rule's id and
+ * version, so later rule changes never rewrite it.
  */
 export const assessCases = async (db: TDb, rules: RuleCache, orgMultiplier: number, caseIds: string[]): Promise<TAssessOutcome[]> => {
-  const rows = await db.$queryRaw<TCaseRow[]>`
-    SELECT c.id::text, c.status::text, c.violation, c.vehicle_class, c.first_captured_at, c.flags, c.detecting_unit,
-      s.is_expressway, s.province AS site_province, o.owner_type, o.address AS owner_address, o.province AS owner_province,
-      ev.speed_over, ev.passengers
-    FROM "case" c JOIN site s ON s.id = c.site_id LEFT JOIN owner o ON o.id = c.owner_id
-    LEFT JOIN LATERAL (
-      SELECT min(e.speed_measured_kmh - e.speed_limit_kmh) AS speed_over, min(e.passenger_count) AS passengers
-      FROM camera_event e WHERE e.case_id = c.id
-    ) ev ON true
-    WHERE c.id = ANY(${caseIds}::uuid[])`;
+  const rows: TCaseRow[] = await db.case.findMany({
+    where: { id: { in: caseIds } },
+    select: { id: true, status: true, violation: true, vehicleClass: true, firstCapturedAt: true, flags: true, detectingUnit: true, siteId: true, ownerId: true },
+  });
   const byId = new Map(rows.map((r) => [r.id, r]));
-  const table = await rules.get();
-  const decisions = [...new Set(caseIds)]
-    .map((id) => byId.get(id))
-    .filter((c): c is TCaseRow => c?.status === 'OWNER_RESOLVED')
-    .map((c) => decide(c, table, orgMultiplier));
+  const todo = rows.filter((c) => c.status in PATHS);
+  const [table, sites, owners, measured] = await Promise.all([
+    rules.get(),
+    siteFacts(db, todo.map((c) => c.siteId)),
+    ownerFacts(db, todo.flatMap((c) => (c.ownerId ? [c.ownerId] : []))),
+    caseMeasurements(db, todo.map((c) => c.id)),
+  ]);
+  const readings = new Map(measured.map((m) => [m.case_id, m]));
+
+  const decisions = todo.map((c): TDecision => {
+    const site = sites.get(c.siteId)!;
+    const owner = c.ownerId ? owners.get(c.ownerId) ?? null : null;
+    const m = readings.get(c.id);
+    const rule = selectRule(table, {
+      violation: c.violation,
+      vehicleClass: c.vehicleClass,
+      capturedAt: c.firstCapturedAt,
+      onExpressway: site.isExpressway,
+      speedOverKmh: m?.speed_over ?? null,
+      passengers: m?.passengers ?? null,
+    });
+    return {
+      id: c.id,
+      from: c.status,
+      rule,
+      fine: rule ? assessFine(rule, owner?.ownerType ?? null, orgMultiplier) : null,
+      unit: handlingUnitFor({
+        detectingUnit: c.detectingUnit ?? '',
+        siteProvince: site.province,
+        owner,
+        rule: rule ? { communeCompetent: rule.communeCompetent, fineMax: rule.fineMax } : null,
+      }),
+      flags: [...new Set([...c.flags, ...(rule ? [] : [FLAGS.NO_RULE])])],
+      capturedAt: c.firstCapturedAt,
+    };
+  });
 
   const moved = new Set<string>();
-  if (decisions.length > 0) {
-    const at = new Date();
-    const assessed = decisions.map((d) =>
-      draftAudit({ actor: ACTOR, entityType: 'case', entityId: d.c.id, action: 'case.assess', fromState: 'OWNER_RESOLVED', toState: 'FINE_ASSESSED', reason: assessReason(d), data: { handlingUnit: d.unit.kind } }, at),
-    );
-    const queued = decisions.map((d) =>
-      draftAudit({ actor: ACTOR, entityType: 'case', entityId: d.c.id, action: 'case.queue-for-review', fromState: 'FINE_ASSESSED', toState: 'PENDING_REVIEW', reason: d.flags.length ? `flags: ${d.flags.join(', ')}` : 'ready for officer review' }, at),
-    );
-    const col = <T>(f: (d: TDecision) => T) => decisions.map(f);
-    const result = await db.$queryRaw<{ id: string }[]>`
-      WITH input AS (
-        SELECT * FROM unnest(${col((d) => d.c.id)}::uuid[], ${col((d) => d.rule?.id ?? null)}::uuid[], ${col((d) => d.rule?.version ?? null)}::int[],
-          ${col((d) => d.fine?.fineMin ?? null)}::int[], ${col((d) => d.fine?.fineMax ?? null)}::int[], ${col((d) => d.fine?.fineAmount ?? null)}::int[],
-          ${col((d) => d.fine?.fineMultiplier ?? null)}::int[], ${col((d) => d.fine?.points ?? null)}::int[], ${col((d) => d.fine?.legalBasis ?? null)}::text[],
-          ${col((d) => d.unit.kind)}::text[], ${col((d) => d.unit.name)}::text[],
-          ${col((d) => noticeDueAt(d.c.first_captured_at).toISOString())}::timestamptz[],
-          ${col((d) => limitationEndsAt(d.c.first_captured_at).toISOString())}::timestamptz[], ${col((d) => d.flags.join(','))}::text[])
-        AS t(id, rule_id, rule_version, fine_min, fine_max, fine_amount, multiplier, points, legal_basis, unit_kind, unit, notice_due, limitation, flags)
-      ), moved AS (
-        UPDATE "case" c SET status = 'PENDING_REVIEW', fine_rule_id = i.rule_id, fine_rule_version = i.rule_version,
-          fine_min = i.fine_min, fine_max = i.fine_max, fine_amount = i.fine_amount, fine_multiplier = i.multiplier, points = i.points,
-          legal_basis = i.legal_basis, handling_unit_kind = i.unit_kind, handling_unit = i.unit, notice_due_at = i.notice_due,
-          limitation_ends_at = i.limitation, flags = coalesce(string_to_array(nullif(i.flags, ''), ','), '{}'), updated_at = now()
-        FROM input i WHERE c.id = i.id AND c.status = 'OWNER_RESOLVED'
-        RETURNING c.id
-      ), assessed AS (${appendAuditSql(assessed, 'moved')}
-      ), queued AS (${appendAuditSql(queued, 'moved', 'assessed')})
-      SELECT id::text FROM moved`;
-    for (const r of result) moved.add(r.id);
+  for (const from of Object.keys(PATHS) as (keyof typeof PATHS)[]) {
+    const group = decisions.filter((d) => d.from === from);
+    const ids = await moveEntities(db, CASE_MACHINE, {
+      path: PATHS[from],
+      rows: group,
+      id: (d) => d.id,
+      why: (d, step) =>
+        step.to === 'FINE_ASSESSED'
+          ? { reason: assessReason(d), data: { handlingUnit: d.unit.kind } }
+          : { reason: d.flags.length ? `flags: ${d.flags.join(', ')}` : 'ready for officer review' },
+      set: {
+        fine_rule_id: ['uuid', (d) => d.rule?.id ?? null],
+        fine_rule_version: ['int', (d) => d.rule?.version ?? null],
+        fine_min: ['int', (d) => d.fine?.fineMin ?? null],
+        fine_max: ['int', (d) => d.fine?.fineMax ?? null],
+        fine_amount: ['int', (d) => d.fine?.fineAmount ?? null],
+        fine_multiplier: ['int', (d) => d.fine?.fineMultiplier ?? null],
+        points: ['int', (d) => d.fine?.points ?? null],
+        legal_basis: ['text', (d) => d.fine?.legalBasis ?? null],
+        handling_unit_kind: ['text', (d) => d.unit.kind],
+        handling_unit: ['text', (d) => d.unit.name],
+        notice_due_at: ['timestamptz', (d) => noticeDueAt(d.capturedAt)],
+        limitation_ends_at: ['timestamptz', (d) => limitationEndsAt(d.capturedAt)],
+        flags: ['text', (d) => d.flags.join(','), `coalesce(string_to_array(nullif(i.flags, ''), ','), '{}')`],
+      },
+    });
+    for (const id of ids) moved.add(id);
   }
 
-  const decided = new Map(decisions.map((d) => [d.c.id, d]));
+  const decided = new Map(decisions.map((d) => [d.id, d]));
   return caseIds.map((id): TAssessOutcome => {
     if (!byId.has(id)) return { kind: 'missing' };
     const d = decided.get(id);

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { TDb } from '../db/client.ts';
-import { appendAuditSql, draftAudit, type TAuditDraft } from '../audit/index.ts';
+import { unnestSql, type TDb, type TTx } from '../db/index.ts';
+import { lockEventsForDedup, settleEvents, type TEventForDedup, type TEventSettlement } from '../events/index.ts';
 import { parsePlate } from '../plates/index.ts';
-import { jobIds, QUEUES } from '../queues/index.ts';
+import { enterSql } from '../workflow/index.ts';
+import { CASE_MACHINE } from './case-machine.ts';
 import { FLAGS } from './flags.ts';
+import { planMerges, type TCapture, type TCaseChange, type TOpenCase } from './plan-merges.ts';
 
 export type TDedupOutcome =
   | { kind: 'opened'; caseId: string }
@@ -14,192 +16,155 @@ export type TDedupOutcome =
 
 export type TDedupOptions = { windowSeconds: number; confidenceThreshold: number };
 
-type TEventRow = {
-  id: string;
-  status: string;
-  captured_at: Date;
-  violation: string;
-  vehicle_class: string;
-  plate_raw: string;
-  plate_color: string;
-  plate_confidence: number;
-  site_id: string;
-  agency: string;
+type TPlated = TEventForDedup & { plate: string; plate_format: string; act: string };
+
+/** The event's plate as ingest parsed it; events stored before that are parsed here. */
+const plated = (ev: TEventForDedup): TPlated | { reason: string } => {
+  if (ev.plate && ev.plate_format) return { ...ev, plate: ev.plate, plate_format: ev.plate_format, act: `${ev.plate}|${ev.violation}|${ev.site_id}` };
+  const parsed = parsePlate(ev.plate_raw);
+  if (!parsed.ok) return { reason: parsed.reason };
+  const plate = parsed.plate.normalised;
+  return { ...ev, plate, plate_format: parsed.plate.format, act: `${plate}|${ev.violation}|${ev.site_id}` };
 };
-
-type TPlatedEvent = TEventRow & { plate: string };
-
-/** A case as this batch leaves it; `opener` is set for a case the batch opens. */
-type TCaseState = {
-  id: string;
-  first: Date;
-  last: Date;
-  added: number;
-  confident: boolean;
-  opener?: TPlatedEvent;
-};
-
-const ACTOR = 'system:dedup';
 
 /**
  * The dedup stage, for a batch of events: each event is merged into the case of the same
- * act (same normalised plate, same violation, same site, captured within
- * `windowSeconds` of the case's captures), or opens a new case, handed to the owner stage
- * through the outbox. One transaction: the events are locked (in id order), then an
- * advisory lock per act (in key order) serialises every worker that sees the same act,
- * so two captures of one act never open two cases. An event no longer RECEIVED was
- * handled by an earlier run: nothing changes.
+ * act (same normalised plate, same violation, same site, captured within `windowSeconds`
+ * of the case's captures), or opens a new case, handed to the owner stage through the
+ * outbox. One transaction: the events are locked, then an advisory lock per act (in key
+ * order) serialises every worker that sees the same act, so two captures of one act
+ * never open two cases. An event no longer RECEIVED was handled by an earlier run:
+ * nothing changes.
  *
  * A case is flagged LOW_CONFIDENCE_READ while none of its captures read the plate with
  * at least `confidenceThreshold`; a confident capture merged later lifts the flag.
  */
 export const dedupEvents = async (db: TDb, eventIds: string[], opts: TDedupOptions): Promise<TDedupOutcome[]> =>
   db.$transaction(async (tx) => {
-    const rows = await tx.$queryRaw<TEventRow[]>`
-      SELECT e.id::text, e.status::text, e.captured_at, e.violation::text, e.vehicle_class::text, e.plate_raw,
-             e.plate_color::text, e.plate_confidence, c.site_id::text, c.agency
-      FROM camera_event e JOIN camera c ON c.id = e.camera_id
-      WHERE e.id = ANY(${eventIds}::uuid[]) ORDER BY e.id FOR UPDATE OF e`;
-    const outcome = new Map<string, TDedupOutcome>();
-    const rejected: { ev: TEventRow; reason: string }[] = [];
-    const byAct = new Map<string, TPlatedEvent[]>();
-    for (const ev of rows) {
-      if (ev.status !== 'RECEIVED') continue;
-      const parsed = parsePlate(ev.plate_raw);
-      if (!parsed.ok) {
-        rejected.push({ ev, reason: parsed.reason });
-        continue;
-      }
-      const key = `${parsed.plate.normalised}|${ev.violation}|${ev.site_id}`;
-      byAct.set(key, [...(byAct.get(key) ?? []), { ...ev, plate: parsed.plate.normalised }]);
+    const rows = await lockEventsForDedup(tx, eventIds);
+    const events = new Map<string, TPlated>();
+    const rejected: { id: string; reason: string }[] = [];
+    for (const ev of rows.filter((r) => r.status === 'RECEIVED')) {
+      const p = plated(ev);
+      if ('reason' in p) rejected.push({ id: ev.id, reason: p.reason });
+      else events.set(ev.id, p);
     }
-    const keys = [...byAct.keys()];
-
-    if (keys.length > 0) {
+    const acts = [...new Set([...events.values()].map((e) => e.act))].sort();
+    if (acts.length > 0) {
       await tx.$queryRaw`
-        SELECT count(pg_advisory_xact_lock(h))::int AS n FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest(${keys}::text[]) AS k ORDER BY 1) AS s`;
+        SELECT count(pg_advisory_xact_lock(h))::int AS n FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest(${acts}::text[]) AS k ORDER BY 1) AS s`;
     }
-    const w = opts.windowSeconds * 1000;
-    const acts = keys.map((k) => {
-      const evs = byAct.get(k)!.sort((a, b) => a.captured_at.getTime() - b.captured_at.getTime());
-      return { key: k, evs, lo: evs[0]!.captured_at, hi: evs.at(-1)!.captured_at };
-    });
-    const existing = acts.length
-      ? await tx.$queryRaw<{ id: string; k: string; first_captured_at: Date; last_captured_at: Date }[]>`
-          SELECT c.id::text, q.k, c.first_captured_at, c.last_captured_at
-          FROM unnest(${acts.map((a) => a.key)}::text[], ${acts.map((a) => a.evs[0]!.plate)}::text[],
-                      ${acts.map((a) => a.evs[0]!.violation)}::"Violation"[], ${acts.map((a) => a.evs[0]!.site_id)}::uuid[],
-                      ${acts.map((a) => a.lo.toISOString())}::timestamptz[], ${acts.map((a) => a.hi.toISOString())}::timestamptz[])
-               AS q(k, plate, violation, site_id, lo, hi)
-          JOIN "case" c ON c.plate = q.plate AND c.violation = q.violation AND c.site_id = q.site_id
-            AND c.first_captured_at - ${opts.windowSeconds} * interval '1 second' <= q.hi
-            AND c.last_captured_at + ${opts.windowSeconds} * interval '1 second' >= q.lo
-          ORDER BY c.id FOR UPDATE OF c`
-      : [];
+    const open = await openCasesOf(tx, [...events.values()], opts.windowSeconds);
+    const captures: TCapture[] = [...events.values()].map((e) => ({ id: e.id, act: e.act, capturedAt: e.captured_at, confident: e.plate_confidence >= opts.confidenceThreshold }));
+    const plan = planMerges(captures, open, opts.windowSeconds * 1000, randomUUID);
 
-    const cases: TCaseState[] = [];
-    const eventCase = new Map<string, { caseId: string; opened: boolean }>();
-    for (const act of acts) {
-      const candidates: TCaseState[] = existing
-        .filter((c) => c.k === act.key)
-        .map((c) => ({ id: c.id, first: c.first_captured_at, last: c.last_captured_at, added: 0, confident: false }));
-      for (const ev of act.evs) {
-        const t = ev.captured_at.getTime();
-        const confident = ev.plate_confidence >= opts.confidenceThreshold;
-        const hit = candidates
-          .filter((c) => c.first.getTime() - w <= t && c.last.getTime() + w >= t)
-          .sort((a, b) => a.first.getTime() - b.first.getTime())[0];
-        if (hit) {
-          if (t < hit.first.getTime()) hit.first = ev.captured_at;
-          if (t > hit.last.getTime()) hit.last = ev.captured_at;
-          hit.added++;
-          hit.confident ||= confident;
-          eventCase.set(ev.id, { caseId: hit.id, opened: false });
-        } else {
-          const fresh: TCaseState = { id: randomUUID(), first: ev.captured_at, last: ev.captured_at, added: 1, confident, opener: ev };
-          candidates.push(fresh);
-          eventCase.set(ev.id, { caseId: fresh.id, opened: true });
-        }
-      }
-      cases.push(...candidates.filter((c) => c.added > 0));
-    }
+    const opened = plan.changes.filter((c): c is TCaseChange & { opener: TCapture } => c.opener !== undefined);
+    if (opened.length > 0) await openCases(tx, opened, events, opts.confidenceThreshold);
+    const merged = plan.changes.filter((c) => c.opener === undefined);
+    if (merged.length > 0) await growCases(tx, merged);
 
-    const opened = cases.filter((c): c is TCaseState & { opener: TPlatedEvent } => c.opener !== undefined);
-    const merged = cases.filter((c) => c.opener === undefined);
-    if (opened.length > 0) {
-      const at = new Date();
-      const drafts = opened.map((c) =>
-        draftAudit({
-          actor: ACTOR,
-          entityType: 'case',
-          entityId: c.id,
-          action: 'case.open',
-          toState: 'DETECTED',
-          reason: c.confident ? 'first capture of this act' : `no capture read the plate with confidence ≥ ${opts.confidenceThreshold}`,
-          data: { eventId: c.opener.id },
-        }, at),
-      );
-      const col = <T>(f: (c: (typeof opened)[number]) => T) => opened.map(f);
-      await tx.$executeRaw`
-        WITH created AS (
-          INSERT INTO "case" (id, plate, plate_raw, plate_color, violation, vehicle_class, site_id, status, flags,
-            first_captured_at, last_captured_at, event_count, detecting_unit)
-          SELECT t.id, t.plate, t.plate_raw, t.plate_color, t.violation, t.vehicle_class, t.site_id, 'DETECTED',
-            CASE WHEN t.confident THEN '{}'::text[] ELSE ARRAY[${FLAGS.LOW_CONFIDENCE_READ}] END, t.first_at, t.last_at, t.n, t.agency
-          FROM unnest(${col((c) => c.id)}::uuid[], ${col((c) => c.opener.plate)}::text[], ${col((c) => c.opener.plate_raw)}::text[],
-            ${col((c) => c.opener.plate_color)}::"PlateColor"[], ${col((c) => c.opener.violation)}::"Violation"[],
-            ${col((c) => c.opener.vehicle_class)}::"VehicleClass"[], ${col((c) => c.opener.site_id)}::uuid[], ${col((c) => c.confident)}::bool[],
-            ${col((c) => c.first.toISOString())}::timestamptz[], ${col((c) => c.last.toISOString())}::timestamptz[], ${col((c) => c.added)}::int[],
-            ${col((c) => c.opener.agency)}::text[])
-            AS t(id, plate, plate_raw, plate_color, violation, vehicle_class, site_id, confident, first_at, last_at, n, agency)
-          RETURNING id
-        ), audit_rows AS (${appendAuditSql(drafts, 'created')}
-        )
-        INSERT INTO outbox_message (queue, job_id, payload)
-        SELECT ${QUEUES.owner}, o.job_id, jsonb_build_object('id', o.id)
-        FROM unnest(${opened.map((c) => c.id)}::uuid[], ${opened.map((c) => jobIds.owner(c.id))}::text[]) AS o(id, job_id)`;
-    }
-    if (merged.length > 0) {
-      await tx.$executeRaw`
-        UPDATE "case" c SET first_captured_at = least(c.first_captured_at, t.first_at), last_captured_at = greatest(c.last_captured_at, t.last_at),
-          event_count = c.event_count + t.n, updated_at = now(),
-          flags = CASE WHEN t.confident THEN array_remove(c.flags, ${FLAGS.LOW_CONFIDENCE_READ}) ELSE c.flags END
-        FROM unnest(${merged.map((c) => c.id)}::uuid[], ${merged.map((c) => c.first.toISOString())}::timestamptz[],
-          ${merged.map((c) => c.last.toISOString())}::timestamptz[], ${merged.map((c) => c.added)}::int[], ${merged.map((c) => c.confident)}::bool[])
-          AS t(id, first_at, last_at, n, confident)
-        WHERE c.id = t.id`;
-    }
-
-    const plateOf = new Map([...byAct.values()].flat().map((e) => [e.id, e.plate]));
-    const moves = [...eventCase.entries()].map(([id, m]) => ({ id, ...m, plate: plateOf.get(id)! }));
-    const toState = (m: { opened: boolean }) => (m.opened ? 'OPENED_CASE' : 'MERGED');
-    const eventDrafts: TAuditDraft[] = [
-      ...moves.map((m) => draftAudit({ actor: ACTOR, entityType: 'camera_event', entityId: m.id, action: 'event.dedup', fromState: 'RECEIVED', toState: toState(m), reason: m.opened ? 'first capture of this act' : 'another capture of an open case', data: { caseId: m.caseId } })),
-      ...rejected.map(({ ev, reason }) => draftAudit({ actor: ACTOR, entityType: 'camera_event', entityId: ev.id, action: 'event.reject', fromState: 'RECEIVED', toState: 'REJECTED', reason: `INVALID_PLATE: ${reason}` })),
+    const settlements: TEventSettlement[] = [
+      ...[...plan.placement].map(([id, p]): TEventSettlement => {
+        const e = events.get(id)!;
+        return { id, to: p.opened ? 'OPENED_CASE' : 'MERGED', caseId: p.caseId, plate: e.plate, plateFormat: e.plate_format };
+      }),
+      ...rejected.map((r): TEventSettlement => ({ id: r.id, to: 'REJECTED', reason: r.reason })),
     ];
-    if (eventDrafts.length > 0) {
-      const all = [
-        ...moves.map((m) => ({ id: m.id, status: toState(m), caseId: m.caseId as string | null, plate: m.plate as string | null, reason: null as string | null })),
-        ...rejected.map(({ ev }) => ({ id: ev.id, status: 'REJECTED', caseId: null, plate: null, reason: 'INVALID_PLATE' })),
-      ];
-      // Compare-and-set: only RECEIVED events move; the row locks above make it certain.
-      const moved = await tx.$queryRaw<{ id: string }[]>`
-        WITH moved AS (
-          UPDATE camera_event e SET status = t.status, case_id = t.case_id, plate = t.plate, reject_reason = t.reason
-          FROM unnest(${all.map((a) => a.id)}::uuid[], ${all.map((a) => a.status)}::"EventStatus"[], ${all.map((a) => a.caseId)}::uuid[],
-            ${all.map((a) => a.plate)}::text[], ${all.map((a) => a.reason)}::text[]) AS t(id, status, case_id, plate, reason)
-          WHERE e.id = t.id AND e.status = 'RECEIVED'
-          RETURNING e.id
-        ), audit_rows AS (${appendAuditSql(eventDrafts, 'moved')})
-        SELECT id::text FROM moved`;
-      if (moved.length !== all.length) throw new Error('events left RECEIVED during dedup');
-    }
+    const moved = await settleEvents(tx, settlements);
+    // The row locks above make every compare-and-set succeed; anything else is a bug.
+    if (moved.size !== settlements.length) throw new Error('events left RECEIVED during dedup');
 
-    for (const [id, m] of eventCase) outcome.set(id, m.opened ? { kind: 'opened', caseId: m.caseId } : { kind: 'merged', caseId: m.caseId });
-    for (const { ev } of rejected) outcome.set(ev.id, { kind: 'rejected', reason: 'INVALID_PLATE' });
     const found = new Set(rows.map((r) => r.id));
-    return eventIds.map((id) => outcome.get(id) ?? (found.has(id) ? { kind: 'already-done' } : { kind: 'missing' }));
+    return eventIds.map((id): TDedupOutcome => {
+      const p = plan.placement.get(id);
+      if (p) return p.opened ? { kind: 'opened', caseId: p.caseId } : { kind: 'merged', caseId: p.caseId };
+      if (rejected.some((r) => r.id === id)) return { kind: 'rejected', reason: 'INVALID_PLATE' };
+      return found.has(id) ? { kind: 'already-done' } : { kind: 'missing' };
+    });
   });
+
+/** Cases of the batch's acts whose captures lie within the window of the batch's captures, locked. */
+const openCasesOf = async (tx: TTx, events: TPlated[], windowSeconds: number): Promise<TOpenCase[]> => {
+  const spans = new Map<string, { e: TPlated; lo: Date; hi: Date }>();
+  for (const e of events) {
+    const s = spans.get(e.act);
+    if (!s) spans.set(e.act, { e, lo: e.captured_at, hi: e.captured_at });
+    else {
+      if (e.captured_at < s.lo) s.lo = e.captured_at;
+      if (e.captured_at > s.hi) s.hi = e.captured_at;
+    }
+  }
+  if (spans.size === 0) return [];
+  const rows = await tx.$queryRaw<{ id: string; act: string; first_captured_at: Date; last_captured_at: Date }[]>`
+    SELECT c.id::text, q.act, c.first_captured_at, c.last_captured_at
+    FROM ${unnestSql([...spans], {
+      act: ['text', ([act]) => act],
+      plate: ['text', ([, s]) => s.e.plate],
+      violation: ['"Violation"', ([, s]) => s.e.violation],
+      site_id: ['uuid', ([, s]) => s.e.site_id],
+      lo: ['timestamptz', ([, s]) => s.lo],
+      hi: ['timestamptz', ([, s]) => s.hi],
+    }, 'q')}
+    JOIN "case" c ON c.plate = q.plate AND c.violation = q.violation AND c.site_id = q.site_id
+      AND c.first_captured_at - ${windowSeconds} * interval '1 second' <= q.hi
+      AND c.last_captured_at + ${windowSeconds} * interval '1 second' >= q.lo
+    ORDER BY c.id FOR UPDATE OF c`;
+  return rows.map((r) => ({ id: r.id, act: r.act, first: r.first_captured_at, last: r.last_captured_at }));
+};
+
+/** Creates the opened cases in DETECTED, with their first audit entry and their hand-over to the owner stage. */
+const openCases = async (tx: TTx, opened: (TCaseChange & { opener: TCapture })[], events: Map<string, TPlated>, threshold: number) => {
+  const rows = opened.map((c) => ({ ...c, ev: events.get(c.opener.id)! }));
+  await tx.$executeRaw`
+    WITH created AS (
+      INSERT INTO "case" (id, plate, plate_raw, plate_format, plate_color, violation, vehicle_class, site_id, status, flags,
+        first_captured_at, last_captured_at, event_count, detecting_unit)
+      SELECT t.id, t.plate, t.plate_raw, t.plate_format, t.plate_color, t.violation, t.vehicle_class, t.site_id, 'DETECTED',
+        CASE WHEN t.confident THEN '{}'::text[] ELSE ARRAY[${FLAGS.LOW_CONFIDENCE_READ}] END, t.first_at, t.last_at, t.n, t.detecting_unit
+      FROM ${unnestSql(rows, {
+        id: ['uuid', (c) => c.caseId],
+        plate: ['text', (c) => c.ev.plate],
+        plate_raw: ['text', (c) => c.ev.plate_raw],
+        plate_format: ['text', (c) => c.ev.plate_format],
+        plate_color: ['"PlateColor"', (c) => c.ev.plate_color],
+        violation: ['"Violation"', (c) => c.ev.violation],
+        vehicle_class: ['"VehicleClass"', (c) => c.ev.vehicle_class],
+        site_id: ['uuid', (c) => c.ev.site_id],
+        confident: ['bool', (c) => c.confident],
+        first_at: ['timestamptz', (c) => c.first],
+        last_at: ['timestamptz', (c) => c.last],
+        n: ['int', (c) => c.added],
+        detecting_unit: ['text', (c) => c.ev.detecting_unit],
+      })}
+      RETURNING id, status
+    )${enterSql(CASE_MACHINE, {
+      cte: 'created',
+      rows,
+      id: (c) => c.caseId,
+      state: () => 'DETECTED',
+      why: (c) => ({
+        reason: c.confident ? 'first capture of this act' : `no capture read the plate with confidence ≥ ${threshold}`,
+        data: { eventId: c.opener.id },
+      }),
+    })}
+    SELECT count(*) FROM created`;
+};
+
+/** Widens merged cases' spans and counts; a confident capture lifts LOW_CONFIDENCE_READ. */
+const growCases = async (tx: TTx, merged: TCaseChange[]) => {
+  await tx.$executeRaw`
+    UPDATE "case" c SET first_captured_at = least(c.first_captured_at, t.first_at), last_captured_at = greatest(c.last_captured_at, t.last_at),
+      event_count = c.event_count + t.n, updated_at = now(),
+      flags = CASE WHEN t.confident THEN array_remove(c.flags, ${FLAGS.LOW_CONFIDENCE_READ}) ELSE c.flags END
+    FROM ${unnestSql(merged, {
+      id: ['uuid', (c) => c.caseId],
+      first_at: ['timestamptz', (c) => c.first],
+      last_at: ['timestamptz', (c) => c.last],
+      n: ['int', (c) => c.added],
+      confident: ['bool', (c) => c.confident],
+    })}
+    WHERE c.id = t.id`;
+};
 
 /** One event through the dedup stage (see dedupEvents). */
 export const dedupEvent = async (db: TDb, eventId: string, opts: TDedupOptions): Promise<TDedupOutcome> =>

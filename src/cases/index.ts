@@ -1,9 +1,13 @@
 export { assessCase, assessCases } from './assess-case.ts';
 export type { TAssessOutcome } from './assess-case.ts';
+export { CASE_MACHINE } from './case-machine.ts';
 export { dedupEvent, dedupEvents } from './dedup-event.ts';
 export type { TDedupOptions, TDedupOutcome } from './dedup-event.ts';
-export { isPastLimitation, limitationEndsAt, LIMITATION, NOTICE_DUE, noticeDueAt } from './deadlines.ts';
 export { FLAGS, sameVehicleFamily } from './flags.ts';
 export type { TFlag } from './flags.ts';
+export { planMerges } from './plan-merges.ts';
+export type { TCapture, TCaseChange, TMergePlan, TOpenCase } from './plan-merges.ts';
 export { resolveOwner, resolveOwners } from './resolve-owner.ts';
 export type { TOwnerOutcome } from './resolve-owner.ts';
+export { pipelineStages } from './stages.ts';
+export type { TPipelineDeps } from './stages.ts';

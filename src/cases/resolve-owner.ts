@@ -1,9 +1,9 @@
-import type { TDb } from '../db/client.ts';
-import { appendAuditSql, draftAudit, type TAuditDraft } from '../audit/index.ts';
+import type { TDb } from '../db/index.ts';
 import type { PlateColor, VehicleClass } from '../generated/prisma/enums.ts';
-import { parsePlate } from '../plates/index.ts';
-import { jobIds, QUEUES } from '../queues/index.ts';
+import { allowedClassesOf } from '../plates/index.ts';
 import { ownerKey, upsertOwners, type TRegistryRecord, type VehicleRegistry } from '../registry/index.ts';
+import { moveEntities } from '../workflow/index.ts';
+import { CASE_MACHINE } from './case-machine.ts';
 import { FLAGS, sameVehicleFamily, type TFlag } from './flags.ts';
 
 export type TOwnerOutcome =
@@ -11,9 +11,15 @@ export type TOwnerOutcome =
   | { kind: 'already-done' }
   | { kind: 'missing' };
 
-const ACTOR = 'system:owner';
-
-type TCaseRow = { id: string; status: string; plate: string; plate_color: PlateColor; vehicle_class: VehicleClass; first_captured_at: Date };
+type TCaseRow = {
+  id: string;
+  status: string;
+  plate: string;
+  plate_format: string | null;
+  plate_color: PlateColor;
+  vehicle_class: VehicleClass;
+  first_captured_at: Date;
+};
 type TDecision = { id: string; record: TRegistryRecord | null; flags: TFlag[]; reason: string };
 
 /** Owner ids of the records: rows of this database already, or created from a national-registry answer. */
@@ -26,8 +32,7 @@ const ownerIdsOf = async (db: TDb, records: TRegistryRecord[]): Promise<Map<stri
 
 const decide = (c: TCaseRow, record: TRegistryRecord | null): TDecision => {
   const flags: TFlag[] = [];
-  const plate = parsePlate(c.plate);
-  const formatFits = !plate.ok || plate.plate.allowedClasses.includes(c.vehicle_class);
+  const formatFits = c.plate_format === null || allowedClassesOf(c.plate_format).includes(c.vehicle_class);
   if (!record) flags.push(FLAGS.UNREGISTERED_PLATE);
   if (!formatFits || (record && !sameVehicleFamily(record.vehicleClass, c.vehicle_class))) flags.push(FLAGS.CLASS_MISMATCH);
   const reason = record
@@ -41,14 +46,14 @@ const decide = (c: TCaseRow, record: TRegistryRecord | null): TDecision => {
  * capture time (never "the current owner"), then moves the cases DETECTED →
  * OWNER_RESOLVED with their owner, or with UNREGISTERED_PLATE when no registration was
  * in force. CLASS_MISMATCH marks a plate whose registered vehicle (or plate format) is
- * not the kind of vehicle the camera saw. One statement moves every case with a
- * compare-and-set, appends its audit entry and hands it to the fine stage through the
- * outbox. A case the registry could not answer for gets an Error (it waits and retries);
- * a case no longer DETECTED was done by an earlier run: nothing changes.
+ * not the kind of vehicle the camera saw. The move is the case machine's one statement
+ * (compare-and-set, audit entry, hand-over to the fine stage). A case the registry could
+ * not answer for gets an Error (it waits and retries); a case no longer DETECTED was done
+ * by an earlier run: nothing changes.
  */
 export const resolveOwners = async (db: TDb, registry: VehicleRegistry, caseIds: string[]): Promise<(TOwnerOutcome | Error)[]> => {
   const rows = await db.$queryRaw<TCaseRow[]>`
-    SELECT id::text, status::text, plate, plate_color, vehicle_class, first_captured_at FROM "case" WHERE id = ANY(${caseIds}::uuid[])`;
+    SELECT id::text, status::text, plate, plate_format, plate_color, vehicle_class, first_captured_at FROM "case" WHERE id = ANY(${caseIds}::uuid[])`;
   const byId = new Map(rows.map((r) => [r.id, r]));
   const todo = [...new Set(caseIds)].map((id) => byId.get(id)).filter((c): c is TCaseRow => c?.status === 'DETECTED');
   const answers = await registry.lookupMany(todo.map((c) => ({ plate: c.plate, plateColor: c.plate_color, at: c.first_captured_at })));
@@ -61,31 +66,20 @@ export const resolveOwners = async (db: TDb, registry: VehicleRegistry, caseIds:
     else decisions.push(decide(c, a ?? null));
   });
 
-  const moved = new Set<string>();
+  let moved = new Set<string>();
   if (decisions.length > 0) {
     const ownerIds = await ownerIdsOf(db, decisions.flatMap((d) => (d.record ? [d.record] : [])));
-    const ownerOf = (d: TDecision) => (d.record ? ownerIds.get(ownerKey(d.record.owner))! : null);
-    const drafts: TAuditDraft[] = decisions.map((d) =>
-      draftAudit({ actor: ACTOR, entityType: 'case', entityId: d.id, action: 'case.owner', fromState: 'DETECTED', toState: 'OWNER_RESOLVED', reason: d.reason, data: d.flags.length ? { flags: d.flags } : null }),
-    );
-    const snapshot = (r: TRegistryRecord | null) => (r ? JSON.stringify({ ...r, ownerId: undefined }) : null);
-    const result = await db.$queryRaw<{ id: string }[]>`
-      WITH input AS (
-        SELECT * FROM unnest(${decisions.map((d) => d.id)}::uuid[], ${decisions.map(ownerOf)}::uuid[],
-          ${decisions.map((d) => snapshot(d.record))}::jsonb[], ${decisions.map((d) => d.flags.join(','))}::text[],
-          ${decisions.map((d) => jobIds.fine(d.id))}::text[]) AS t(id, owner_id, snapshot, flags, job_id)
-      ), moved AS (
-        UPDATE "case" c SET status = 'OWNER_RESOLVED', owner_id = i.owner_id, registry_snapshot = i.snapshot, updated_at = now(),
-          flags = ARRAY(SELECT DISTINCT f FROM unnest(c.flags || string_to_array(i.flags, ',')) AS f WHERE f <> '')
-        FROM input i WHERE c.id = i.id AND c.status = 'DETECTED'
-        RETURNING c.id, i.job_id
-      ), audit_rows AS (${appendAuditSql(drafts, 'moved')}
-      ), outbox_rows AS (
-        INSERT INTO outbox_message (queue, job_id, payload)
-        SELECT ${QUEUES.fine}, m.job_id, jsonb_build_object('id', m.id) FROM moved m
-      )
-      SELECT id::text FROM moved`;
-    for (const r of result) moved.add(r.id);
+    moved = await moveEntities(db, CASE_MACHINE, {
+      path: ['DETECTED', 'OWNER_RESOLVED'],
+      rows: decisions,
+      id: (d) => d.id,
+      why: (d) => ({ reason: d.reason, data: d.flags.length ? { flags: d.flags } : null }),
+      set: {
+        owner_id: ['uuid', (d) => (d.record ? ownerIds.get(ownerKey(d.record.owner))! : null)],
+        registry_snapshot: ['jsonb', (d) => (d.record ? JSON.stringify({ ...d.record, ownerId: undefined }) : null)],
+        flags: ['text', (d) => d.flags.join(','), `ARRAY(SELECT DISTINCT f FROM unnest(t.flags || string_to_array(i.flags, ',')) AS f WHERE f <> '')`],
+      },
+    });
   }
 
   const decided = new Map(decisions.map((d) => [d.id, d]));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AppError } from '../shared/app-error.ts';
 
 const DEV_CAMERA_SECRET_KEY = Buffer.alloc(32, 7).toString('base64');
 
@@ -12,6 +13,12 @@ const ZEnv = z.object({
     .url({ protocol: /^postgres(ql)?$/ })
     .default('postgresql://postgres@127.0.0.1:5432/phatnguoi'),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  /** Longest wait for a database connection (opening one, or a free one from the pool). */
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  /** The server cancels a statement running longer than this. */
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().positive().default(8_000),
+  /** The client gives up on an answer after this long (a partitioned database never answers). */
+  DB_QUERY_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379/0'),
   /** BullMQ key prefix; lets several deployments or test files share one Redis. */
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_{}-]+$/).default('pn'),
@@ -55,6 +62,16 @@ const ZEnv = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().positive().max(1000).default(4),
   /** Outbox rows the relay packs into one stage job. */
   OUTBOX_JOB_BATCH: z.coerce.number().int().positive().max(5000).default(200),
+  /** An event or case waiting this long in an automated state with no job in flight is re-driven. */
+  RECONCILE_AFTER_SECONDS: z.coerce.number().int().positive().default(300),
+  /** How often the reconciler looks (one run at a time across all worker processes). */
+  RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().positive().default(60),
+  /** Entities re-driven per state and run at most; the next run takes the rest. */
+  RECONCILE_BATCH: z.coerce.number().int().positive().max(100_000).default(5_000),
+  /** How often evidence files no event refers to are looked for. */
+  EVIDENCE_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().positive().default(3_600),
+  /** An unreferenced evidence file is removed once nobody has written or touched it for this long. */
+  EVIDENCE_ORPHAN_AGE_SECONDS: z.coerce.number().int().positive().default(86_400),
 });
 
 export type TConfig = Omit<z.infer<typeof ZEnv>, 'CAMERA_SECRET_KEY'> & {
@@ -62,7 +79,12 @@ export type TConfig = Omit<z.infer<typeof ZEnv>, 'CAMERA_SECRET_KEY'> & {
   BODY_LIMIT_BYTES: number;
 };
 
-export class ConfigError extends Error {}
+export class ConfigError extends AppError {
+  constructor(message: string) {
+    super('CONFIG_INVALID', message);
+    this.name = 'ConfigError';
+  }
+}
 
 /** Parses the environment once; a wrong value names the variable and stops start-up. */
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env): TConfig => {

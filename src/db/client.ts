@@ -1,19 +1,50 @@
 import { createHash } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from '../generated/prisma/client.ts';
+import { PrismaClient, type Prisma } from '../generated/prisma/client.ts';
 
 export type TDb = PrismaClient;
 
 /**
+ * Anything a statement can run on: the client itself or the client of an open
+ * transaction. Domain functions take this, so a caller decides whether they share its
+ * transaction.
+ */
+export type TTx = PrismaClient | Prisma.TransactionClient;
+
+export type TDbTimeouts = {
+  /** Waiting for a connection: opening one, or taking one from a busy pool. */
+  connectMs: number;
+  /** The server cancels a statement running longer than this. */
+  statementMs: number;
+  /**
+   * The client gives up on an answer after this long: a partitioned database (connection
+   * open, no bytes coming back) never lets the server-side limit fire.
+   */
+  queryMs: number;
+};
+
+export const DEFAULT_DB_TIMEOUTS: TDbTimeouts = { connectMs: 5_000, statementMs: 8_000, queryMs: 10_000 };
+
+/**
  * A Prisma client over node-postgres. Prepared statements are named by a hash of their
  * SQL so pg caches them per connection (measured +50 % on point reads); do not run this
- * behind PgBouncer in transaction mode.
+ * behind PgBouncer in transaction mode. Every wait on the database is bounded, so a hung
+ * server becomes an error (and a 503 at the API) instead of a hung request.
  */
-export const createDb = (connectionString: string, poolMax = 10): TDb =>
+export const createDb = (connectionString: string, poolMax = 10, timeouts: TDbTimeouts = DEFAULT_DB_TIMEOUTS): TDb =>
   new PrismaClient({
     adapter: new PrismaPg(
-      { connectionString, max: poolMax, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 },
+      {
+        connectionString,
+        max: poolMax,
+        connectionTimeoutMillis: timeouts.connectMs,
+        idleTimeoutMillis: 30_000,
+        statement_timeout: timeouts.statementMs,
+        query_timeout: timeouts.queryMs,
+        idle_in_transaction_session_timeout: timeouts.queryMs * 2,
+        keepAlive: true,
+      },
       { statementNameGenerator: (q) => `s_${createHash('sha1').update(q.sql).digest('hex').slice(0, 20)}` },
     ),
-    transactionOptions: { maxWait: 5_000, timeout: 10_000 },
+    transactionOptions: { maxWait: timeouts.connectMs, timeout: timeouts.queryMs },
   });

@@ -47,9 +47,32 @@ const poolConfigOf = (connectionString: string) => {
   };
 };
 
+type TScriptRunner = { executeScript(script: string): Promise<void>; client: { query(sql: string): Promise<unknown> }; onError(err: unknown): never };
+
+/**
+ * adapter-pg runs a migration script by splitting it on every `;`, which breaks any
+ * semicolon inside a string, a comment or a function body (a trigger). The native engine
+ * sends the script whole; so does this: PostgreSQL's simple query protocol runs a
+ * multi-statement script in one implicit transaction.
+ */
+class WholeScriptPg extends PrismaPg {
+  override async connect() {
+    const adapter = await super.connect();
+    const runner = adapter as unknown as TScriptRunner;
+    runner.executeScript = async (script) => {
+      try {
+        await runner.client.query(script);
+      } catch (err) {
+        runner.onError(err);
+      }
+    };
+    return adapter;
+  }
+}
+
 export const openSchemaEngine = async (connectionString: string, schemaPath: string): Promise<SchemaEngine> => {
   initWasm();
-  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg(poolConfigOf(connectionString)));
+  const adapter = bindMigrationAwareSqlAdapterFactory(new WholeScriptPg(poolConfigOf(connectionString)));
   const datamodel = readFileSync(schemaPath, 'utf8');
   return runtime.SchemaEngine.new({ datamodels: [[schemaPath, datamodel]] }, () => {}, adapter);
 };

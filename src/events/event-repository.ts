@@ -1,82 +1,88 @@
-import type { TDb } from '../db/client.ts';
-import type { TAuditRow } from '../audit/index.ts';
+import type { EventStatus } from '../generated/prisma/enums.ts';
+import { unnestSql, type TDb, type TTx } from '../db/index.ts';
+import { enterSql } from '../workflow/index.ts';
 import type { TCameraEvent } from './camera-event.schema.ts';
+import { EVENT_MACHINE } from './event-machine.ts';
 
 export type TStoredEvidence = { position: number; kind: string; contentType: string; sha256: string; sizeBytes: number };
 
 export type TNewEvent = {
   id: string;
   cameraId: string;
+  cameraCode: string;
+  siteId: string;
+  detectingUnit: string;
   payloadSha256: string;
   capturedAt: Date;
   event: TCameraEvent;
+  plate: { normalised: string; format: string };
   evidence: TStoredEvidence[];
-  status: 'RECEIVED' | 'REJECTED';
+  status: Extract<EventStatus, 'RECEIVED' | 'REJECTED'>;
   rejectReason: string | null;
-  outbox: { queue: string; jobId: string; payload: unknown } | null;
-  audit: TAuditRow;
 };
 
 /**
- * Stores events, their evidence rows, their audit entries and (for those that go on)
- * their outbox rows in ONE statement, hence one transaction and one round trip for the
- * whole batch. An event whose (camera, eventId) is already stored is skipped with all its
- * dependent rows. Returns the ids of the events inserted now.
+ * Stores events, their evidence rows, their first audit entries and (for those that go
+ * on) their outbox rows in ONE statement, hence one transaction and one round trip for
+ * the whole batch. An event whose (camera, eventId) is already stored is skipped with all
+ * its dependent rows. Returns the ids of the events inserted now.
  */
 export const insertEvents = async (db: TDb, events: TNewEvent[]): Promise<Set<string>> => {
-  const col = <T>(f: (e: TNewEvent) => T) => events.map(f);
   const evidence = events.flatMap((e) => e.evidence.map((x) => ({ eventId: e.id, ...x })));
-  const outbox = events.filter((e) => e.outbox !== null);
+  const input = unnestSql(events, {
+    id: ['uuid', (e) => e.id],
+    camera_id: ['uuid', (e) => e.cameraId],
+    device_event_id: ['text', (e) => e.event.eventId],
+    payload_sha256: ['text', (e) => e.payloadSha256],
+    captured_at: ['timestamptz', (e) => e.capturedAt],
+    violation: ['"Violation"', (e) => e.event.violation],
+    vehicle_class: ['"VehicleClass"', (e) => e.event.vehicleClass],
+    plate_raw: ['text', (e) => e.event.plate.text],
+    plate: ['text', (e) => e.plate.normalised],
+    plate_format: ['text', (e) => e.plate.format],
+    plate_confidence: ['float8', (e) => e.event.plate.confidence],
+    plate_color: ['"PlateColor"', (e) => e.event.plate.color],
+    speed_measured_kmh: ['int', (e) => e.event.speed?.measuredKmh],
+    speed_limit_kmh: ['int', (e) => e.event.speed?.limitKmh],
+    lane: ['text', (e) => e.event.lane],
+    signal_phase: ['text', (e) => e.event.signalPhase],
+    passenger_count: ['int', (e) => e.event.passengerCount],
+    latitude: ['float8', (e) => e.event.location?.lat],
+    longitude: ['float8', (e) => e.event.location?.lng],
+    location_description: ['text', (e) => e.event.location?.description],
+    site_id: ['uuid', (e) => e.siteId],
+    detecting_unit: ['text', (e) => e.detectingUnit],
+    status: ['"EventStatus"', (e) => e.status],
+    reject_reason: ['text', (e) => e.rejectReason],
+  });
+  const evidenceInput = unnestSql(evidence, {
+    event_id: ['uuid', (x) => x.eventId],
+    position: ['int', (x) => x.position],
+    kind: ['text', (x) => x.kind],
+    content_type: ['text', (x) => x.contentType],
+    sha256: ['text', (x) => x.sha256],
+    size_bytes: ['int', (x) => x.sizeBytes],
+  }, 'x');
   const rows = await db.$queryRaw<{ id: string }[]>`
-    WITH input AS (
-      SELECT * FROM unnest(
-        ${col((e) => e.id)}::uuid[], ${col((e) => e.cameraId)}::uuid[], ${col((e) => e.event.eventId)}::text[],
-        ${col((e) => e.payloadSha256)}::text[], ${col((e) => e.capturedAt.toISOString())}::timestamptz[],
-        ${col((e) => e.event.violation)}::"Violation"[], ${col((e) => e.event.vehicleClass)}::"VehicleClass"[],
-        ${col((e) => e.event.plate.text)}::text[], ${col((e) => e.event.plate.confidence)}::float8[],
-        ${col((e) => e.event.plate.color)}::"PlateColor"[], ${col((e) => e.event.speed?.measuredKmh ?? null)}::int[],
-        ${col((e) => e.event.speed?.limitKmh ?? null)}::int[], ${col((e) => e.event.lane ?? null)}::text[],
-        ${col((e) => e.event.signalPhase ?? null)}::text[], ${col((e) => e.event.passengerCount ?? null)}::int[],
-        ${col((e) => e.event.location?.lat ?? null)}::float8[], ${col((e) => e.event.location?.lng ?? null)}::float8[],
-        ${col((e) => e.event.location?.description ?? null)}::text[], ${col((e) => e.status)}::"EventStatus"[],
-        ${col((e) => e.rejectReason)}::text[]
-      ) AS t(id, camera_id, device_event_id, payload_sha256, captured_at, violation, vehicle_class, plate_raw,
-             plate_confidence, plate_color, speed_measured_kmh, speed_limit_kmh, lane, signal_phase, passenger_count,
-             latitude, longitude, location_description, status, reject_reason)
-    ), ev AS (
+    WITH input AS (SELECT * FROM ${input}),
+    ev AS (
       INSERT INTO camera_event (id, camera_id, device_event_id, payload_sha256, captured_at, violation, vehicle_class,
-        plate_raw, plate_confidence, plate_color, speed_measured_kmh, speed_limit_kmh, lane, signal_phase, passenger_count,
-        latitude, longitude, location_description, status, reject_reason)
+        plate_raw, plate, plate_format, plate_confidence, plate_color, speed_measured_kmh, speed_limit_kmh, lane, signal_phase,
+        passenger_count, latitude, longitude, location_description, site_id, detecting_unit, status, reject_reason)
       SELECT * FROM input
       ON CONFLICT (camera_id, device_event_id) DO NOTHING
-      RETURNING id
+      RETURNING id, status
     ), evidence_rows AS (
       INSERT INTO evidence (id, event_id, position, kind, content_type, sha256, size_bytes)
-      SELECT gen_random_uuid(), x.event_id, x.position, x.kind, x.content_type, x.sha256, x.size_bytes
-      FROM unnest(${evidence.map((x) => x.eventId)}::uuid[], ${evidence.map((x) => x.position)}::int[],
-        ${evidence.map((x) => x.kind)}::text[], ${evidence.map((x) => x.contentType)}::text[],
-        ${evidence.map((x) => x.sha256)}::text[], ${evidence.map((x) => x.sizeBytes)}::int[])
-        AS x(event_id, position, kind, content_type, sha256, size_bytes)
-      JOIN ev ON ev.id = x.event_id
-    ), outbox_rows AS (
-      INSERT INTO outbox_message (queue, job_id, payload)
-      SELECT x.queue, x.job_id, x.payload
-      FROM unnest(${outbox.map((e) => e.id)}::uuid[], ${outbox.map((e) => e.outbox!.queue)}::text[],
-        ${outbox.map((e) => e.outbox!.jobId)}::text[], ${outbox.map((e) => JSON.stringify(e.outbox!.payload))}::jsonb[])
-        AS x(event_id, queue, job_id, payload)
-      JOIN ev ON ev.id = x.event_id
-    ), audit_rows AS (
-      INSERT INTO audit_entry (at, actor, entity_type, entity_id, action, from_state, to_state, reason, data, prev_hash, hash)
-      SELECT x.at, x.actor, x.entity_type, x.entity_id, x.action, x.from_state, x.to_state, x.reason, x.data, x.prev_hash, x.hash
-      FROM unnest(${col((e) => e.id)}::uuid[], ${col((e) => e.audit.at.toISOString())}::timestamptz[],
-        ${col((e) => e.audit.actor)}::text[], ${col((e) => e.audit.entityType)}::text[], ${col((e) => e.audit.entityId)}::text[],
-        ${col((e) => e.audit.action)}::text[], ${col((e) => e.audit.fromState ?? null)}::text[],
-        ${col((e) => e.audit.toState ?? null)}::text[], ${col((e) => e.audit.reason ?? null)}::text[],
-        ${col((e) => JSON.stringify(e.audit.data ?? null))}::jsonb[], ${col((e) => e.audit.prevHash)}::text[],
-        ${col((e) => e.audit.hash)}::text[])
-        AS x(event_id, at, actor, entity_type, entity_id, action, from_state, to_state, reason, data, prev_hash, hash)
-      JOIN ev ON ev.id = x.event_id
-    )
+      SELECT gen_random_uuid(), x.* FROM ${evidenceInput} JOIN ev ON ev.id = x.event_id
+    )${enterSql(EVENT_MACHINE, {
+      cte: 'ev',
+      rows: events,
+      id: (e) => e.id,
+      state: (e) => e.status,
+      actor: (e) => `camera:${e.cameraCode}`,
+      why: (e) => ({ reason: e.rejectReason }),
+    })}
     SELECT id::text FROM ev`;
   return new Set(rows.map((r) => r.id));
 };
@@ -86,3 +92,10 @@ export const findByDeviceEventId = (db: TDb, cameraId: string, deviceEventId: st
     where: { cameraId_deviceEventId: { cameraId, deviceEventId } },
     select: { id: true, payloadSha256: true, status: true, rejectReason: true },
   });
+
+/** Which of these content hashes evidence rows still refer to (for the content store's sweep). */
+export const referencedEvidence = async (tx: TTx, sha256s: string[]): Promise<Set<string>> => {
+  const rows = await tx.$queryRaw<{ sha256: string }[]>`SELECT DISTINCT sha256 FROM evidence WHERE sha256 = ANY(${sha256s}::text[])`;
+  return new Set(rows.map((r) => r.sha256));
+};
+

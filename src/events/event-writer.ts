@@ -1,6 +1,5 @@
-import type { TDb } from '../db/client.ts';
+import { isDbUnavailable, type TDb } from '../db/index.ts';
 import { Batcher } from '../shared/batcher.ts';
-import { isDbUnreachable } from './db-availability.ts';
 import { insertEvents, type TNewEvent } from './event-repository.ts';
 
 /**
@@ -17,7 +16,7 @@ export class EventWriter {
         const inserted = await insertEvents(db, events);
         return events.map((e) => inserted.has(e.id));
       },
-      { ...opts, splitOnError: (err) => !isDbUnreachable(err) },
+      { ...opts, splitOnError: (err) => !isDbUnavailable(err) },
     );
   }
 

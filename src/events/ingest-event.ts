@@ -1,26 +1,23 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { fileTypeFromBuffer } from 'file-type';
 import type { z } from 'zod';
-import type { TDb } from '../db/client.ts';
+import { guardDb, type TDb } from '../db/index.ts';
 import { AppError } from '../shared/app-error.ts';
-import { firstAuditRow } from '../audit/index.ts';
 import type { CameraDirectory } from '../cameras/index.ts';
-import { isPastLimitation } from '../cases/index.ts';
+import { isPastLimitation } from '../clock/index.ts';
 import { parsePlate } from '../plates/index.ts';
-import { jobIds, QUEUES } from '../queues/index.ts';
+import type { ContentStore } from '../storage/index.ts';
 import { ZCameraEvent, type TCameraEvent, type TIngestAnswer } from './camera-event.schema.ts';
 import { findByDeviceEventId, type TStoredEvidence } from './event-repository.ts';
 import type { EventWriter } from './event-writer.ts';
-import type { EvidenceStore } from './evidence-store.ts';
 import { verifySignature } from './signature.ts';
-import { guardDb } from './db-availability.ts';
 import { canonicalJson } from '../shared/canonical-json.ts';
 
 export type TIngestDeps = {
   db: TDb;
   writer: EventWriter;
   cameras: CameraDirectory;
-  evidence: EvidenceStore;
+  evidence: ContentStore;
   toleranceSeconds: number;
   clockSkewSeconds: number;
 };
@@ -91,21 +88,16 @@ export const ingestCameraEvent = async (deps: TIngestDeps, req: TIngestRequest):
     deps.writer.insert({
       id,
       cameraId: camera.id,
+      cameraCode: camera.code,
+      siteId: camera.siteId,
+      detectingUnit: camera.agency,
       payloadSha256,
       capturedAt,
       event,
+      plate: { normalised: plate.plate.normalised, format: plate.plate.format },
       evidence: images.map(({ bytes: _bytes, ...rest }) => rest),
       status: certExpired ? 'REJECTED' : 'RECEIVED',
       rejectReason: certExpired ? CERT_EXPIRED : null,
-      outbox: certExpired ? null : { queue: QUEUES.dedup, jobId: jobIds.dedup(id), payload: { id } },
-      audit: firstAuditRow({
-        actor: `camera:${camera.code}`,
-        entityType: 'camera_event',
-        entityId: id,
-        action: 'event.receive',
-        toState: certExpired ? 'REJECTED' : 'RECEIVED',
-        reason: certExpired ? CERT_EXPIRED : null,
-      }),
     }),
   );
   if (inserted) {

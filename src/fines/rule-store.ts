@@ -1,4 +1,5 @@
 import type { TDb } from '../db/client.ts';
+import { AppError } from '../shared/app-error.ts';
 import { appendAudit } from '../audit/index.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { canonicalJson } from '../shared/canonical-json.ts';
@@ -56,7 +57,13 @@ export const planRules = async (db: TDb, rules: TFineRule[]): Promise<TRulePlan>
   return plan;
 };
 
-export class RuleConflictError extends Error {}
+/** A rule file would edit a loaded rule (amendments arrive as new rows). */
+export class RuleConflictError extends AppError {
+  constructor(message: string) {
+    super('CONFLICT', message);
+    this.name = 'RuleConflictError';
+  }
+}
 
 /**
  * Adds the new rules of a plan. Refuses the whole file if it would edit a stored rule:

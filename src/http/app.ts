@@ -4,7 +4,7 @@ import helmet from 'helmet';
 import type { Redis } from 'ioredis';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
-import type { TDb } from '../db/client.ts';
+import type { TDb } from '../db/index.ts';
 import { cameraEventRoutes, type TIngestDeps } from '../events/index.ts';
 import type { TLogger } from '../shared/logger.ts';
 import { errorHandler, notFound } from './error-handler.ts';
@@ -39,7 +39,7 @@ export const createApp = (deps: TAppDeps): Express => {
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
     }),
   );
-  app.use(healthRoutes(deps.db, deps.redis));
+  app.use(healthRoutes(deps.db, deps.redis, deps.logger));
   const doc = openApiDocument();
   app.get('/openapi.json', (_req, res) => {
     res.json(doc);

@@ -1,26 +1,31 @@
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
-import type { TDb } from '../db/client.ts';
+import type { TDb } from '../db/index.ts';
+import type { TLogger } from '../shared/logger.ts';
 import { withTimeout } from '../shared/with-timeout.ts';
 
-
-/** `/healthz`: the process answers. `/readyz`: PostgreSQL and Redis answer too. */
-export const healthRoutes = (db: TDb, redis: Redis): Router => {
+/**
+ * `/healthz`: the process answers. `/readyz`: PostgreSQL and Redis answer too. Both are
+ * public, so they say only `up` or `down`; why a dependency is down (host, port, driver
+ * message) goes to the log.
+ */
+export const healthRoutes = (db: TDb, redis: Redis, logger: TLogger): Router => {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   router.get('/readyz', async (_req, res) => {
-    const check = async (fn: () => Promise<unknown>) => {
+    const check = async (name: string, fn: () => Promise<unknown>) => {
       try {
-        await withTimeout(fn(), 2000, 'check');
-        return 'ok';
+        await withTimeout(fn(), 2000, `${name} check`);
+        return 'up';
       } catch (err) {
-        return `down: ${(err as Error).message}`;
+        logger.warn({ dependency: name, err }, 'readiness check failed');
+        return 'down';
       }
     };
-    const [postgres, redisState] = await Promise.all([check(() => db.$queryRaw`SELECT 1`), check(() => redis.ping())]);
-    const ready = postgres === 'ok' && redisState === 'ok';
+    const [postgres, redisState] = await Promise.all([check('postgres', () => db.$queryRaw`SELECT 1`), check('redis', () => redis.ping())]);
+    const ready = postgres === 'up' && redisState === 'up';
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', postgres, redis: redisState });
   });
   return router;

@@ -1,2 +1,2 @@
-export { parsePlate } from './plate.ts';
+export { allowedClassesOf, parsePlate } from './plate.ts';
 export type { TPlate, TPlateFormat, TPlateResult, TVehicleClass } from './plate.ts';

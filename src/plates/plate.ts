@@ -8,6 +8,8 @@ export type TPlateFormat =
   | 'MOTORBIKE_TWO_LETTER'
   | 'MOTORBIKE_LETTER_DIGIT'
   | 'SPECIAL_SERIES'
+  /** Special series fitted only to four-wheeled vehicles (MK, CD). */
+  | 'SPECIAL_SERIES_FOUR_WHEEL'
   | 'FOREIGN'
   | 'TRAILER';
 
@@ -30,6 +32,21 @@ export type TPlateResult = { ok: true; plate: TPlate } | { ok: false; reason: st
 const FOUR_WHEEL: readonly TVehicleClass[] = ['CAR', 'TRUCK', 'BUS'];
 const TWO_WHEEL: readonly TVehicleClass[] = ['MOTORCYCLE', 'MOPED'];
 const ANY: readonly TVehicleClass[] = [...FOUR_WHEEL, ...TWO_WHEEL];
+
+/** The vehicle classes that may carry a plate of each format (the format is stored with the plate). */
+const FORMAT_CLASSES: Record<TPlateFormat, readonly TVehicleClass[]> = {
+  CAR_OR_OLD_MOTORBIKE: ANY,
+  CAR_OLD_FOUR_DIGIT: FOUR_WHEEL,
+  MOTORBIKE_TWO_LETTER: TWO_WHEEL,
+  MOTORBIKE_LETTER_DIGIT: TWO_WHEEL,
+  SPECIAL_SERIES: ANY,
+  SPECIAL_SERIES_FOUR_WHEEL: FOUR_WHEEL,
+  FOREIGN: ANY,
+  TRAILER: ['TRUCK'],
+};
+
+/** Classes a stored plate format allows; an unknown format (from an older release) allows any. */
+export const allowedClassesOf = (format: string): readonly TVehicleClass[] => FORMAT_CLASSES[format as TPlateFormat] ?? ANY;
 
 const L = `[${SERIES_LETTERS}]`;
 
@@ -58,52 +75,46 @@ export const parsePlate = (raw: string): TPlateResult => {
   const letters = restoreD(m[2] as string);
   const digits = m[3] as string;
 
-  const build = (
-    format: TPlateFormat,
-    allowedClasses: readonly TVehicleClass[],
-    series: string,
-    number: string,
-    display: string,
-  ): TPlateResult => ({
+  const build = (format: TPlateFormat, series: string, number: string, display: string): TPlateResult => ({
     ok: true,
-    plate: { normalised: `${region}${series}${number}`, display, format, region, series, number, allowedClasses },
+    plate: { normalised: `${region}${series}${number}`, display, format, region, series, number, allowedClasses: FORMAT_CLASSES[format] },
   });
 
   if ((FOREIGN_SERIES as readonly string[]).includes(letters)) {
     return digits.length === 5
-      ? build('FOREIGN', ANY, letters, digits, `${region}-${letters}-${digits.slice(0, 3)}-${digits.slice(3)}`)
+      ? build('FOREIGN', letters, digits, `${region}-${letters}-${digits.slice(0, 3)}-${digits.slice(3)}`)
       : { ok: false, reason: `${letters} plates carry a 5-digit number` };
   }
   if (!isProvinceCode(Number(region))) return { ok: false, reason: `${region} is not a province code in use` };
 
   if (letters.length === 1) {
-    if (letters === 'R' && digits.length === 5) return build('TRAILER', ['TRUCK'], 'R', digits, `${region}R-${grouped(digits)}`);
+    if (letters === 'R' && digits.length === 5) return build('TRAILER', 'R', digits, `${region}R-${grouped(digits)}`);
     if (!SERIES_LETTERS.includes(letters)) return { ok: false, reason: `${letters} is not a series letter` };
-    if (digits.length === 4) return build('CAR_OLD_FOUR_DIGIT', FOUR_WHEEL, letters, digits, `${region}${letters}-${digits}`);
+    if (digits.length === 4) return build('CAR_OLD_FOUR_DIGIT', letters, digits, `${region}${letters}-${digits}`);
     if (digits.length === 5) {
       // `NN L NNNNN` is both a car plate (30A-123.45) and an old motorbike plate with a
       // 4-digit number (36-B1 1234): the camera's vehicle class decides.
-      return build('CAR_OR_OLD_MOTORBIKE', ANY, letters, digits, `${region}${letters}-${grouped(digits)}`);
+      return build('CAR_OR_OLD_MOTORBIKE', letters, digits, `${region}${letters}-${grouped(digits)}`);
     }
     const series = `${letters}${digits[0]}`;
     const number = digits.slice(1);
     return digits[0] === '0'
       ? { ok: false, reason: 'a motorbike series digit is 1–9' }
-      : build('MOTORBIKE_LETTER_DIGIT', TWO_WHEEL, series, number, `${region}-${series} ${grouped(number)}`);
+      : build('MOTORBIKE_LETTER_DIGIT', series, number, `${region}-${series} ${grouped(number)}`);
   }
   if (letters === 'MĐ' && digits.length >= 5) {
     const series = digits.length === 6 ? `MĐ${digits[0]}` : 'MĐ';
     const number = digits.slice(-5);
-    return build('MOTORBIKE_TWO_LETTER', TWO_WHEEL, series, number, `${region}-${series} ${grouped(number)}`);
+    return build('MOTORBIKE_TWO_LETTER', series, number, `${region}-${series} ${grouped(number)}`);
   }
   if (digits.length === 6) return { ok: false, reason: 'a two-letter series is followed by 4 or 5 digits' };
-  if (letters === 'RM') return build('TRAILER', ['TRUCK'], letters, digits, `${region}RM-${grouped(digits)}`);
+  if (letters === 'RM') return build('TRAILER', letters, digits, `${region}RM-${grouped(digits)}`);
   if ((SPECIAL_SERIES as readonly string[]).includes(letters)) {
-    const classes = letters === 'MK' || letters === 'CD' ? FOUR_WHEEL : ANY;
-    return build('SPECIAL_SERIES', classes, letters, digits, `${region}${letters}-${grouped(digits)}`);
+    const format = letters === 'MK' || letters === 'CD' ? 'SPECIAL_SERIES_FOUR_WHEEL' : 'SPECIAL_SERIES';
+    return build(format, letters, digits, `${region}${letters}-${grouped(digits)}`);
   }
   if (new RegExp(`^${L}${L}$`).test(letters) && digits.length === 5) {
-    return build('MOTORBIKE_TWO_LETTER', TWO_WHEEL, letters, digits, `${region}-${letters} ${grouped(digits)}`);
+    return build('MOTORBIKE_TWO_LETTER', letters, digits, `${region}-${letters} ${grouped(digits)}`);
   }
   return { ok: false, reason: `${letters} is not a plate series` };
 };

@@ -1,38 +1,31 @@
-import type { Queue } from 'bullmq';
-import type { TDb } from '../db/client.ts';
+import type { TDb } from '../db/index.ts';
 import { appendAudit } from '../audit/index.ts';
-import { JOB_OPTIONS } from './job-options.ts';
-import type { TQueueName } from './names.ts';
+import { AppError } from '../shared/app-error.ts';
+import { STAGE_QUEUES, type TStageQueue } from './names.ts';
+import { enqueueViaOutbox } from './outbox.ts';
+import { ZStageJob } from './payloads.ts';
 
 export const listDeadLetters = (db: TDb, opts: { includeRedriven?: boolean } = {}) =>
   db.failedJob.findMany({ where: opts.includeRedriven ? {} : { redrivenAt: null }, orderBy: { id: 'asc' } });
 
-export class DeadLetterError extends Error {}
-
 /**
- * Sends a dead letter back through its stage: the failed job itself when Redis still
- * holds it, otherwise a fresh job with the same payload. Stages are idempotent, so a
- * re-drive of work that has meanwhile been done changes nothing.
+ * Sends a dead letter's entities back through their stage, the way every hand-over goes:
+ * outbox rows, written in the transaction that marks the letter re-driven and audits it.
+ * Stages are idempotent, so a re-drive of work done meanwhile changes nothing.
  */
-export const redriveDeadLetter = async (db: TDb, queues: Record<TQueueName, Queue>, id: bigint, actor: string): Promise<string> => {
-  const letter = await db.failedJob.findUnique({ where: { id } });
-  if (!letter) throw new DeadLetterError(`no dead letter ${id}`);
-  if (letter.redrivenAt) throw new DeadLetterError(`dead letter ${id} was already re-driven at ${letter.redrivenAt.toISOString()}`);
-  const queue = queues[letter.queue as TQueueName];
-  if (!queue) throw new DeadLetterError(`dead letter ${id} names unknown queue ${letter.queue}`);
-  const job = await queue.getJob(letter.jobId);
-  let how: string;
-  if (job && (await job.isFailed())) {
-    await job.retry('failed');
-    how = `job ${letter.jobId} retried`;
-  } else {
-    const jobId = `${letter.jobId}-redrive-${id}`;
-    await queue.add(letter.queue, letter.payload, { ...JOB_OPTIONS[letter.queue as TQueueName], jobId });
-    how = `job ${jobId} added`;
-  }
-  await db.$transaction(async (tx) => {
+export const redriveDeadLetter = async (db: TDb, id: bigint, actor: string): Promise<string> =>
+  db.$transaction(async (tx) => {
+    const [letter] = await tx.$queryRaw<{ queue: string; payload: unknown; redriven_at: Date | null }[]>`
+      SELECT queue, payload, redriven_at FROM failed_job WHERE id = ${id} FOR UPDATE`;
+    if (!letter) throw new AppError('NOT_FOUND', `no dead letter ${id}`);
+    if (letter.redriven_at) throw new AppError('CONFLICT', `dead letter ${id} was already re-driven at ${letter.redriven_at.toISOString()}`);
+    const queue = letter.queue as TStageQueue;
+    if (!STAGE_QUEUES.includes(queue)) throw new AppError('CONFLICT', `dead letter ${id} names unknown queue ${letter.queue}`);
+    const payload = ZStageJob.safeParse(letter.payload);
+    if (!payload.success) throw new AppError('CONFLICT', `dead letter ${id} carries no ids`);
+    const n = await enqueueViaOutbox(tx, queue, payload.data.ids);
+    const how = `${n} item(s) handed to ${queue} again`;
     await tx.failedJob.update({ where: { id }, data: { redrivenAt: new Date() } });
     await appendAudit(tx, { actor, entityType: 'failed_job', entityId: String(id), action: 'job.redrive', reason: how });
+    return how;
   });
-  return how;
-};

@@ -1,5 +1,5 @@
 import type { JobsOptions } from 'bullmq';
-import type { TQueueName } from './names.ts';
+import type { TStageQueue } from './names.ts';
 
 /**
  * Per-queue job options, decided in one place. Failed jobs are kept (they are the
@@ -13,9 +13,12 @@ const STAGE: JobsOptions = {
   removeOnFail: false,
 };
 
-export const JOB_OPTIONS: Record<TQueueName, JobsOptions> = {
+export const JOB_OPTIONS: Record<TStageQueue, JobsOptions> = {
   dedup: STAGE,
-  // A registry outage does not spend attempts: the job waits (see the owner stage).
+  // A registry outage does not spend attempts: the job waits (see the stage runner).
   owner: STAGE,
   fine: STAGE,
 };
+
+/** Scheduled housekeeping: a run that fails is simply done again at the next tick. */
+export const MAINTENANCE_JOB_OPTIONS: JobsOptions = { attempts: 1, removeOnComplete: 100, removeOnFail: 100 };

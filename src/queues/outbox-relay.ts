@@ -3,14 +3,13 @@ import type { TDb } from '../db/client.ts';
 import type { TLogger } from '../shared/logger.ts';
 import { withTimeout } from '../shared/with-timeout.ts';
 import { JOB_OPTIONS } from './job-options.ts';
-import { jobIds, type TQueueName } from './names.ts';
-import { ZOutboxPayload } from './payloads.ts';
+import { jobIds, STAGE_QUEUES, type TStageQueue } from './names.ts';
 
-type TOutboxRow = { id: bigint; queue: string; job_id: string; payload: unknown };
+type TOutboxRow = { id: bigint; queue: string; entity_id: string };
 
 export type TOutboxRelayDeps = {
   db: TDb;
-  queues: Record<TQueueName, Queue>;
+  queues: Record<TStageQueue, Queue>;
   logger: TLogger;
   batchSize: number;
   pollMs: number;
@@ -27,9 +26,8 @@ export type TOutboxRelayDeps = {
 
 /**
  * Moves outbox rows into BullMQ. Rows are locked with SKIP LOCKED (several relays may run),
- * packed per queue into jobs of up to `jobBatch` ids (a job of one row keeps that row's
- * job id; a job of several is named by its first and last row), enqueued, then deleted
- * in the same transaction. A crash after enqueue and before the delete re-sends the rows
+ * packed per queue into jobs of up to `jobBatch` ids (a job is named by its first and
+ * last row), enqueued, then deleted in the same transaction. A crash after enqueue and before the delete re-sends the rows
  * later: BullMQ ignores a job id it still holds, and every stage is idempotent for one it
  * no longer holds. While Redis is down the rows wait, with a growing delay, and nothing
  * is lost.
@@ -48,22 +46,21 @@ export class OutboxRelay {
     try {
       return await db.$transaction(async (tx) => {
         claimed = await tx.$queryRaw<TOutboxRow[]>`
-          SELECT id, queue, job_id, payload FROM outbox_message
+          SELECT id, queue, entity_id::text FROM outbox_message
           WHERE available_at <= now() ORDER BY id LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`;
         if (claimed.length === 0) return 0;
-        // A row that names no known queue or carries no id can never be delivered: it
-        // becomes a dead letter (listed by `admin jobs failed`) instead of blocking the rest.
-        const byQueue = new Map<TQueueName, TOutboxRow[]>();
-        const undeliverable: { row: TOutboxRow; reason: string }[] = [];
+        // A row that names no stage queue can never be delivered: it becomes a dead letter
+        // (listed by `admin jobs failed`) instead of blocking the rest.
+        const byQueue = new Map<TStageQueue, TOutboxRow[]>();
+        const undeliverable: TOutboxRow[] = [];
         for (const row of claimed) {
-          const name = row.queue as TQueueName;
-          if (!queues[name]) undeliverable.push({ row, reason: `unknown queue ${row.queue}` });
-          else if (!ZOutboxPayload.safeParse(row.payload).success) undeliverable.push({ row, reason: 'outbox payload carries no id' });
+          const name = row.queue as TStageQueue;
+          if (!STAGE_QUEUES.includes(name)) undeliverable.push(row);
           else byQueue.set(name, [...(byQueue.get(name) ?? []), row]);
         }
         if (undeliverable.length > 0) {
           await tx.failedJob.createMany({
-            data: undeliverable.map(({ row, reason }) => ({ queue: row.queue, jobId: row.job_id, payload: row.payload as object, reason: `outbox row ${row.id}: ${reason}`, attempts: 0 })),
+            data: undeliverable.map((row) => ({ queue: row.queue, jobId: `outbox-row-${row.id}`, payload: { ids: [row.entity_id] }, reason: `outbox row ${row.id}: unknown queue ${row.queue}`, attempts: 0 })),
           });
         }
         const per = this.deps.jobBatch ?? 200;
@@ -71,8 +68,8 @@ export class OutboxRelay {
           const jobs = [];
           for (let i = 0; i < rows.length; i += per) {
             const chunk = rows.slice(i, i + per);
-            const jobId = chunk.length === 1 ? chunk[0]!.job_id : jobIds.batch(name, chunk[0]!.id, chunk.at(-1)!.id);
-            const ids = chunk.map((r) => (r.payload as { id: string }).id);
+            const jobId = jobIds.rows(name, chunk[0]!.id, chunk.at(-1)!.id);
+            const ids = chunk.map((r) => r.entity_id);
             jobs.push({ name, data: { ids }, opts: { ...JOB_OPTIONS[name], jobId } });
           }
           await withTimeout(queues[name].addBulk(jobs), this.deps.enqueueTimeoutMs ?? 5_000, `enqueue to ${name} (is Redis reachable?)`);

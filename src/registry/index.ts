@@ -7,3 +7,5 @@ export { RegistryUnavailableError, ZRegistryRecord } from './vehicle-registry.ts
 export type { TRegistryOwner, TRegistryQuery, TRegistryRecord, VehicleRegistry } from './vehicle-registry.ts';
 export { createRegistry } from './create-registry.ts';
 export { ownerKey, upsertOwners } from './upsert-owners.ts';
+export { ownerFacts } from './owner-facts.ts';
+export type { TOwnerFacts } from './owner-facts.ts';

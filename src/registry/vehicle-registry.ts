@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AppError } from '../shared/app-error.ts';
 import { OwnerType, PlateColor, VehicleClass } from '../generated/prisma/enums.ts';
 
 export const ZRegistryOwner = z.object({
@@ -41,9 +42,10 @@ export interface VehicleRegistry {
   lookupMany(queries: TRegistryQuery[]): Promise<(TRegistryRecord | null | Error)[]>;
 }
 
-export class RegistryUnavailableError extends Error {
+/** The registry cannot answer now (down, slow, circuit open): the look-up waits and is asked again. */
+export class RegistryUnavailableError extends AppError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super('DEPENDENCY_UNAVAILABLE', message, { cause: options?.cause });
     this.name = 'RegistryUnavailableError';
   }
 }

@@ -12,10 +12,14 @@ export const ERROR_STATUS = {
   CAMERA_UNKNOWN: 403,
   CAMERA_DISABLED: 403,
   NOT_FOUND: 404,
+  /** The request contradicts what is stored (a duplicate, a changed rule, a letter already re-driven). */
+  CONFLICT: 409,
   EVENT_ID_CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   INTERNAL: 500,
+  /** The environment configuration is wrong; the process does not start. */
+  CONFIG_INVALID: 500,
   DEPENDENCY_UNAVAILABLE: 503,
 } as const;
 

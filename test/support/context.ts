@@ -4,14 +4,16 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
+import type { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { pino } from 'pino';
-import { addCamera, addSite, CameraDirectory } from '../../src/cameras/index.ts';
-import { createDb, type TDb } from '../../src/db/client.ts';
+import { addCamera, addSite } from '../../src/cameras/index.ts';
+import { compose, type TComposeOptions, type TServices } from '../../src/compose.ts';
+import { loadConfig } from '../../src/config/index.ts';
+import { createDb, type TDb } from '../../src/db/index.ts';
 import { createDatabase, dropDatabase } from '../../src/db/ensure-database.ts';
-import { EventWriter, EvidenceStore } from '../../src/events/index.ts';
-import { createApp } from '../../src/http/app.ts';
+import { startStageWorkers, STAGE_QUEUES, type TStageQueue } from '../../src/queues/index.ts';
 import { REDIS_URL, templateDb, testDbUrl } from './urls.ts';
 
 export const SECRET_KEY = randomBytes(32);
@@ -27,7 +29,7 @@ export type TTestContext = {
   close: () => Promise<void>;
 };
 
-/** A database of its own (copied from the migrated template), a queue prefix and a directory. */
+/** A database of its own (copied from the run's migrated template), a queue prefix and a directory. */
 export const createTestContext = async (): Promise<TTestContext> => {
   const name = `pn_t_${randomBytes(6).toString('hex')}`;
   const dbUrl = testDbUrl(name);
@@ -56,6 +58,34 @@ export const createTestContext = async (): Promise<TTestContext> => {
   };
 };
 
+/** The service's configuration for this test file: its database, prefix and directory; `env` overrides. */
+export const testConfig = (ctx: TTestContext, env: Record<string, string> = {}) =>
+  loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: ctx.dbUrl,
+    REDIS_URL,
+    QUEUE_PREFIX: ctx.prefix,
+    EVIDENCE_DIR: ctx.evidenceDir,
+    EVIDENCE_FSYNC: 'false',
+    CAMERA_CACHE_TTL_MS: '0',
+    CAMERA_SECRET_KEY: SECRET_KEY.toString('base64'),
+    OUTBOX_POLL_MS: '20',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+
+export type TServiceOptions = { env?: Record<string, string> } & Partial<Pick<TComposeOptions, 'registry' | 'rules' | 'logger'>>;
+
+/** The service's parts, wired by the composition root as in production (the test file's db client unless env names another database). */
+export const testServices = (ctx: TTestContext, opts: TServiceOptions = {}): TServices =>
+  compose(testConfig(ctx, opts.env), {
+    name: 'test',
+    logger: opts.logger ?? silentLogger,
+    db: opts.env?.DATABASE_URL ? undefined : ctx.db,
+    registry: opts.registry,
+    rules: opts.rules,
+  });
+
 export const CAMERA_SECRET = 'a-test-camera-secret-of-at-least-32-chars';
 
 /** A site with cameras, all sharing CAMERA_SECRET. */
@@ -78,37 +108,48 @@ export const seedSite = async (
   }
 };
 
-/** Starts the real API on an ephemeral port. */
+/** Starts the real API (as src/main.ts wires it) on an ephemeral port. */
 export const startApi = async (
-  ctx: Pick<TTestContext, 'db' | 'evidenceDir'>,
-  opts: { redis?: Redis; bodyLimitBytes?: number; db?: TDb } = {},
-): Promise<{ baseUrl: string; server: Server; close: () => Promise<void> }> => {
-  const db = opts.db ?? ctx.db;
-  const redis = opts.redis ?? new Redis(REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
-  const app = createApp({
-    db,
-    redis,
-    logger: silentLogger,
-    bodyLimitBytes: opts.bodyLimitBytes ?? 10 * 1024 * 1024,
-    ingest: {
-      db,
-      writer: new EventWriter(db),
-      cameras: new CameraDirectory(db, SECRET_KEY, 0),
-      evidence: new EvidenceStore(ctx.evidenceDir, false),
-      toleranceSeconds: 300,
-      clockSkewSeconds: 300,
-    },
-  });
+  ctx: TTestContext,
+  opts: TServiceOptions = {},
+): Promise<{ baseUrl: string; server: Server; services: TServices; close: () => Promise<void> }> => {
+  const services = testServices(ctx, opts);
   const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = services.app().listen(0, '127.0.0.1', () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     server,
+    services,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      if (!opts.redis) redis.disconnect();
+      await services.close();
+    },
+  };
+};
+
+/**
+ * The pipeline as workers/all.ts runs it: the outbox relay and a worker per stage (or
+ * the `parts` named). Registry waits start at 100 ms instead of 1 s.
+ */
+export const startPipeline = (ctx: TTestContext, opts: TServiceOptions & { parts?: readonly ('relay' | TStageQueue)[]; concurrency?: number } = {}) => {
+  const services = testServices(ctx, opts);
+  const parts = new Set(opts.parts ?? ['relay', ...STAGE_QUEUES]);
+  const relay = parts.has('relay') ? services.relay() : undefined;
+  relay?.start();
+  const workers: Worker[] = startStageWorkers(
+    services.stages(),
+    { db: services.db(), connection: services.workerRedis(), prefix: ctx.prefix, concurrency: opts.concurrency ?? 5, logger: services.logger, baseWaitMs: 100 },
+    STAGE_QUEUES.filter((q) => parts.has(q)),
+  );
+  return {
+    services,
+    workers,
+    stop: async () => {
+      await relay?.stop();
+      await Promise.all(workers.map((w) => w.close()));
+      await services.close();
     },
   };
 };

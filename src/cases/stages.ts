@@ -1,0 +1,25 @@
+import type { TDb } from '../db/index.ts';
+import type { RuleCache } from '../fines/index.ts';
+import type { TStages } from '../queues/index.ts';
+import { RegistryUnavailableError, type VehicleRegistry } from '../registry/index.ts';
+import { assessCases } from './assess-case.ts';
+import { dedupEvents, type TDedupOptions } from './dedup-event.ts';
+import { resolveOwners } from './resolve-owner.ts';
+
+export type TPipelineDeps = {
+  db: TDb;
+  registry: VehicleRegistry;
+  rules: RuleCache;
+  dedup: TDedupOptions;
+  orgMultiplier: number;
+};
+
+/**
+ * The stages that bring an event to PENDING_REVIEW, by the queue each consumes. While the
+ * registry cannot answer, the owner stage's cases wait in DETECTED, neither failed nor guessed.
+ */
+export const pipelineStages = (deps: TPipelineDeps): TStages => ({
+  dedup: { handle: (ids) => dedupEvents(deps.db, ids, deps.dedup) },
+  owner: { handle: (ids) => resolveOwners(deps.db, deps.registry, ids), waitsOn: (err) => err instanceof RegistryUnavailableError },
+  fine: { handle: (ids) => assessCases(deps.db, deps.rules, deps.orgMultiplier, ids) },
+});

@@ -1,0 +1,1 @@
+export { isPastLimitation, limitationEndsAt, LIMITATION, NOTICE_DUE, noticeDueAt } from './deadlines.ts';

@@ -1,0 +1,163 @@
+// The one composition root: the API, the workers, the admin CLI, the tests and the bench
+// build their parts here, from one configuration, so each part is wired once.
+import type { Redis } from 'ioredis';
+import { CameraDirectory } from './cameras/index.ts';
+import { CASE_MACHINE, pipelineStages } from './cases/index.ts';
+import type { TConfig } from './config/index.ts';
+import { createDb, type TDb } from './db/index.ts';
+import { EVENT_MACHINE, EventWriter, referencedEvidence } from './events/index.ts';
+import { RuleCache } from './fines/index.ts';
+import {
+  createQueues,
+  createRedis,
+  OutboxRelay,
+  Reconciler,
+  type TMaintenanceTask,
+  type TQueues,
+  type TStages,
+} from './queues/index.ts';
+import { createApp } from './http/app.ts';
+import { createRegistry, type VehicleRegistry } from './registry/index.ts';
+import { createLogger, type TLogger } from './shared/logger.ts';
+import { ContentStore } from './storage/index.ts';
+
+const lazy = <T>(make: () => T): (() => T) => {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
+};
+
+export type TServices = ReturnType<typeof compose>;
+
+/**
+ * The parts of the service, each made on first use (a CLI command that never touches
+ * Redis never connects to it) and closed by `close()` in reverse order of making.
+ */
+export type TComposeOptions = {
+  /** Names the process in its log lines. */
+  name: string;
+  poolMax?: number;
+  /** Parts made elsewhere (tests: a shared database client, a faulty rule table); the caller closes them. */
+  logger?: TLogger;
+  db?: TDb;
+  registry?: VehicleRegistry;
+  rules?: RuleCache;
+};
+
+export const compose = (cfg: TConfig, opts: TComposeOptions) => {
+  const closers: (() => Promise<unknown>)[] = [];
+  const logger = opts.logger ?? createLogger(cfg.LOG_LEVEL, opts.name);
+  const onClose = <T>(value: T, close: (v: T) => Promise<unknown>): T => {
+    closers.push(() => close(value));
+    return value;
+  };
+  const redisWith = (failFast: boolean): Redis => {
+    const r = createRedis(cfg.REDIS_URL, failFast ? { failFast: true, commandTimeout: 5_000 } : {});
+    r.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+    return onClose(r, (x) => x.quit().catch(() => x.disconnect()));
+  };
+
+  const db = lazy(() =>
+    opts.db ??
+    onClose(
+      createDb(cfg.DATABASE_URL, opts.poolMax ?? cfg.DB_POOL_MAX, {
+        connectMs: cfg.DB_CONNECT_TIMEOUT_MS,
+        statementMs: cfg.DB_STATEMENT_TIMEOUT_MS,
+        queryMs: cfg.DB_QUERY_TIMEOUT_MS,
+      }),
+      (d) => d.$disconnect(),
+    ),
+  );
+  /** For callers that answer people (HTTP, CLI, relay): fails fast while Redis is down. */
+  const redis = lazy(() => redisWith(true));
+  /** For BullMQ workers: blocking commands that wait out an outage. */
+  const workerRedis = lazy(() => redisWith(false));
+  const queues = lazy((): TQueues => {
+    const q = createQueues(redis(), cfg.QUEUE_PREFIX);
+    for (const one of Object.values(q)) one.on('error', (err) => logger.warn({ err: err.message }, 'queue error'));
+    return onClose(q, (x) => Promise.all(Object.values(x).map((one) => one.close())));
+  });
+  const evidence = lazy(() => new ContentStore(cfg.EVIDENCE_DIR, cfg.EVIDENCE_FSYNC));
+  const registry = lazy((): VehicleRegistry => opts.registry ?? createRegistry(cfg, db()));
+  const rules = lazy(() => opts.rules ?? new RuleCache(db()));
+  const machines = [EVENT_MACHINE, CASE_MACHINE] as const;
+
+  const stages = lazy(
+    (): TStages =>
+      pipelineStages({
+        db: db(),
+        registry: registry(),
+        rules: rules(),
+        dedup: { windowSeconds: cfg.DEDUP_WINDOW_SECONDS, confidenceThreshold: cfg.PLATE_CONFIDENCE_THRESHOLD },
+        orgMultiplier: cfg.ORG_FINE_MULTIPLIER,
+      }),
+  );
+  const relay = lazy(
+    () =>
+      new OutboxRelay({ db: db(), queues: queues(), logger, batchSize: cfg.OUTBOX_BATCH_SIZE, pollMs: cfg.OUTBOX_POLL_MS, jobBatch: cfg.OUTBOX_JOB_BATCH }),
+  );
+  const reconciler = lazy(
+    () =>
+      new Reconciler({ db: db(), queues: queues(), machines, afterSeconds: cfg.RECONCILE_AFTER_SECONDS, batch: cfg.RECONCILE_BATCH, logger }),
+  );
+  const maintenanceTasks = lazy((): TMaintenanceTask[] => [
+    { name: 'reconcile', everyMs: cfg.RECONCILE_INTERVAL_SECONDS * 1000, run: () => reconciler().runOnce() },
+    {
+      name: 'sweep-evidence',
+      everyMs: cfg.EVIDENCE_SWEEP_INTERVAL_SECONDS * 1000,
+      run: async (log) => {
+        const report = await evidence().sweep((shas) => referencedEvidence(db(), shas), cfg.EVIDENCE_ORPHAN_AGE_SECONDS * 1000);
+        log.info(report, 'evidence sweep');
+        return report;
+      },
+    },
+  ]);
+
+  const cameras = lazy(() => new CameraDirectory(db(), cfg.CAMERA_SECRET_KEY, cfg.CAMERA_CACHE_TTL_MS));
+  const eventWriter = lazy(() => new EventWriter(db()));
+  const app = lazy(() =>
+    createApp({
+      db: db(),
+      redis: redis(),
+      logger,
+      bodyLimitBytes: cfg.BODY_LIMIT_BYTES,
+      ingest: {
+        db: db(),
+        writer: eventWriter(),
+        cameras: cameras(),
+        evidence: evidence(),
+        toleranceSeconds: cfg.SIGNATURE_TOLERANCE_SECONDS,
+        clockSkewSeconds: cfg.CLOCK_SKEW_SECONDS,
+      },
+    }),
+  );
+
+  return {
+    cfg,
+    logger,
+    db,
+    redis,
+    workerRedis,
+    queues,
+    evidence,
+    registry,
+    rules,
+    machines,
+    stages,
+    relay,
+    reconciler,
+    maintenanceTasks,
+    cameras,
+    eventWriter,
+    app,
+    /** Closes what was made, newest first. */
+    close: async () => {
+      while (closers.length) {
+        try {
+          await closers.pop()!();
+        } catch (err) {
+          logger.warn({ err }, 'closing a part failed');
+        }
+      }
+    },
+  };
+};

@@ -1,0 +1,153 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, type ReadStream } from 'node:fs';
+import { link, mkdir, open, readdir, readFile, rename, stat, unlink, utimes } from 'node:fs/promises';
+import { join } from 'node:path';
+
+const SHA256 = /^[0-9a-f]{64}$/;
+const isErrno = (err: unknown, code: string): boolean => (err as NodeJS.ErrnoException).code === code;
+
+export type TSweepReport = { scanned: number; removed: number; removedBytes: number; staleTemp: number };
+
+/**
+ * Files addressed by the sha256 of their bytes, `<dir>/ab/cd/<sha256>`: evidence images,
+ * later notice PDFs. Paths come only from the hash, never from input. A file is written
+ * to a temporary name, hard-linked to its final name (which fails if the name exists, so
+ * nothing is ever overwritten and a final name only ever shows complete bytes), then
+ * flushed: the flush after the link persists the bytes and the new name together.
+ * Identical content is stored once and shared.
+ */
+export class ContentStore {
+  private readonly madeDirs = new Set<string>();
+
+  constructor(
+    readonly dir: string,
+    private readonly fsync: boolean,
+  ) {}
+
+  static sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+
+  pathOf(sha256: string): string {
+    if (!SHA256.test(sha256)) throw new Error('not a sha256');
+    return join(this.dir, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+  }
+
+  /** Stores the bytes (the caller may pass their hash, computed once); returns the hash. */
+  async put(bytes: Buffer, sha256 = ContentStore.sha256(bytes)): Promise<string> {
+    const final = this.pathOf(sha256);
+    await this.ensureDir(join(this.dir, sha256.slice(0, 2), sha256.slice(2, 4)));
+    await this.ensureDir(join(this.dir, 'tmp'));
+    const tmp = join(this.dir, 'tmp', randomUUID());
+    const file = await open(tmp, 'wx');
+    try {
+      await file.writeFile(bytes);
+      for (;;) {
+        try {
+          await link(tmp, final);
+          if (this.fsync) await file.sync();
+          return sha256;
+        } catch (err) {
+          if (!isErrno(err, 'EEXIST')) throw err;
+        }
+        // Already stored. A file with other bytes (damaged on disk) is replaced
+        // atomically; a whole one is touched: the sweep never removes a recently touched
+        // file, so the row about to refer to it cannot lose it. Gone meanwhile: link again.
+        try {
+          if (ContentStore.sha256(await readFile(final)) !== sha256) {
+            if (this.fsync) await file.sync();
+            await rename(tmp, final);
+            return sha256;
+          }
+          const now = new Date();
+          await utimes(final, now, now);
+          return sha256;
+        } catch (err) {
+          if (!isErrno(err, 'ENOENT')) throw err;
+        }
+      }
+    } finally {
+      await file.close();
+      await unlink(tmp).catch(() => {});
+    }
+  }
+
+  /** The stored bytes as a stream; fails with ENOENT when nothing is stored under this hash. */
+  read(sha256: string): ReadStream {
+    return createReadStream(this.pathOf(sha256));
+  }
+
+  /**
+   * Removes files no row refers to and that nobody has stored or touched for
+   * `olderThanMs` (a request that failed after writing its evidence leaves such files),
+   * and temporary files a crash left behind. `referenced` answers which of the given
+   * hashes rows still refer to. A file is first renamed aside and checked again: if a
+   * writer touched it meanwhile it is put back, so a file about to be referred to is
+   * never lost.
+   */
+  async sweep(referenced: (sha256s: string[]) => Promise<Set<string>>, olderThanMs: number, now = Date.now()): Promise<TSweepReport> {
+    const cutoff = now - olderThanMs;
+    const report: TSweepReport = { scanned: 0, removed: 0, removedBytes: 0, staleTemp: 0 };
+    const trash = join(this.dir, 'tmp');
+    await this.ensureDir(trash);
+    for (const name of await readdir(trash)) {
+      const path = join(trash, name);
+      const s = await stat(path).catch(() => undefined);
+      if (s && s.mtimeMs < cutoff) {
+        await unlink(path).catch(() => {});
+        report.staleTemp++;
+      }
+    }
+    for (const a of await this.shards(this.dir)) {
+      for (const b of await this.shards(join(this.dir, a))) {
+        const dir = join(this.dir, a, b);
+        const old: { sha: string; size: number }[] = [];
+        for (const sha of await readdir(dir)) {
+          if (!SHA256.test(sha)) continue;
+          report.scanned++;
+          const s = await stat(join(dir, sha)).catch(() => undefined);
+          if (s && s.mtimeMs < cutoff) old.push({ sha, size: s.size });
+        }
+        if (old.length === 0) continue;
+        const kept = await referenced(old.map((o) => o.sha));
+        for (const { sha, size } of old.filter((o) => !kept.has(o.sha))) {
+          if (await this.removeIfUntouched(sha, cutoff)) {
+            report.removed++;
+            report.removedBytes += size;
+          }
+        }
+      }
+    }
+    return report;
+  }
+
+  private async removeIfUntouched(sha256: string, cutoff: number): Promise<boolean> {
+    const final = this.pathOf(sha256);
+    const aside = join(this.dir, 'tmp', `swept-${sha256}-${randomUUID()}`);
+    try {
+      await rename(final, aside);
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) return false;
+      throw err;
+    }
+    if ((await stat(aside)).mtimeMs >= cutoff) {
+      await rename(aside, final);
+      return false;
+    }
+    await unlink(aside);
+    return true;
+  }
+
+  private async shards(dir: string): Promise<string[]> {
+    try {
+      return (await readdir(dir)).filter((n) => /^[0-9a-f]{2}$/.test(n));
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) return [];
+      throw err;
+    }
+  }
+
+  private async ensureDir(path: string): Promise<void> {
+    if (this.madeDirs.has(path)) return;
+    await mkdir(path, { recursive: true });
+    this.madeDirs.add(path);
+  }
+}

@@ -1,0 +1,2 @@
+export { ContentStore } from './content-store.ts';
+export type { TSweepReport } from './content-store.ts';
