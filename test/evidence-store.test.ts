@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -37,5 +37,48 @@ describe('ContentStore', () => {
 
   it('refuses a path that is not a sha256', () => {
     expect(() => store.pathOf('../../etc/passwd')).toThrow();
+  });
+});
+
+describe('ContentStore.sweep', () => {
+  const dirSweep = mkdtempSync(join(tmpdir(), 'pn-sweep-'));
+  afterAll(() => rmSync(dirSweep, { recursive: true, force: true }));
+  const store = new ContentStore(dirSweep, false);
+  const DAY = 86_400_000;
+  const age = (path: string, ms: number) => {
+    const t = new Date(Date.now() - ms);
+    utimesSync(path, t, t);
+  };
+
+  it('removes old files no row refers to and stale temporary files, and keeps the rest', async () => {
+    const referenced = await store.put(samplePng(9, 9, 1));
+    const orphan = await store.put(samplePng(9, 9, 2));
+    const fresh = await store.put(samplePng(9, 9, 3));
+    age(store.pathOf(referenced), 2 * DAY);
+    age(store.pathOf(orphan), 2 * DAY);
+    const leftover = join(dirSweep, 'tmp', 'crashed-write');
+    writeFileSync(leftover, 'half');
+    age(leftover, 2 * DAY);
+
+    const report = await store.sweep(async (shas) => new Set(shas.filter((s) => s === referenced)), DAY);
+    expect(report).toMatchObject({ scanned: 3, removed: 1, staleTemp: 1 });
+    expect(existsSync(store.pathOf(referenced))).toBe(true);
+    expect(existsSync(store.pathOf(orphan))).toBe(false);
+    expect(existsSync(store.pathOf(fresh))).toBe(true);
+    expect(existsSync(leftover)).toBe(false);
+  });
+
+  it('keeps a file stored again while the sweep looks at it (the writer touches it)', async () => {
+    const store = new ContentStore(mkdtempSync(join(dirSweep, 'race-')), false);
+    const bytes = samplePng(9, 9, 4);
+    const sha = await store.put(bytes);
+    age(store.pathOf(sha), 2 * DAY);
+    // The row is not committed yet when the sweep asks; the writer stores the same bytes meanwhile.
+    const report = await store.sweep(async () => {
+      await store.put(bytes);
+      return new Set();
+    }, DAY);
+    expect(report).toMatchObject({ scanned: 1, removed: 0 });
+    expect(readFileSync(store.pathOf(sha)).equals(bytes)).toBe(true);
   });
 });

@@ -16,3 +16,5 @@ export { Reconciler } from './reconciler.ts';
 export type { TReconcilable, TReconcilerDeps, TRedrive } from './reconciler.ts';
 export { startMaintenance } from './maintenance.ts';
 export type { TMaintenanceDeps, TMaintenanceTask } from './maintenance.ts';
+export { pipelineStatus } from './pipeline-status.ts';
+export type { TPipelineStatus, TQueueStatus, TStateStatus } from './pipeline-status.ts';
