@@ -27,7 +27,6 @@ const main = async (): Promise<number> => {
     for (const line of errorLines(e)) err(`error: ${line}`);
     return 1;
   }
-  const { REDIS_URL, QUEUE_PREFIX } = cfg;
   const db = createDb(cfg.DATABASE_URL, 2);
   const deps: TAdminDeps = {
     db,
@@ -37,8 +36,8 @@ const main = async (): Promise<number> => {
     err,
     readStdin,
     withQueues: async (fn) => {
-      const redis = createRedis(REDIS_URL, { failFast: true });
-      const queues = createQueues(redis, QUEUE_PREFIX);
+      const redis = createRedis(cfg.REDIS_URL, { failFast: true });
+      const queues = createQueues(redis, cfg.QUEUE_PREFIX);
       try {
         return await fn(queues);
       } finally {
