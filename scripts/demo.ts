@@ -1,22 +1,40 @@
-// `npm run demo`: after setup (migrate + seed), starts the API and the workers, posts
-// sample camera events like real cameras would (including a resend and two cameras
-// catching one act), prints the cases they became, and keeps running until Ctrl-C.
+// `npm run demo`: after setup (migrate + seed with SEED_DEMO=1), gives the demo cameras
+// fresh secrets, starts the API and the workers, posts sample camera events like real
+// cameras would (including a resend and two cameras catching one act), prints the cases
+// they became, and keeps running until Ctrl-C.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, openSync } from 'node:fs';
+import { issueDemoSecrets } from '../prisma/demo/demo-data.ts';
 import { config } from '../src/config/index.ts';
 import { createDb } from '../src/db/client.ts';
 import { postEvent } from './camera-client.ts';
 import { samplePng } from './sample-images.ts';
 
-const DEMO_SECRET = process.env.DEMO_CAMERA_SECRET ?? 'demo-camera-secret-not-for-production-use';
 const cfg = config();
 const baseUrl = `http://127.0.0.1:${cfg.PORT}`;
+const db = createDb(cfg.DATABASE_URL, 1);
 const children: ChildProcess[] = [];
-const start = (script: string) => {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: 'inherit', env: process.env });
+const fail = (message: string): never => {
+  process.stderr.write(`demo: ${message}\n`);
+  for (const c of children) c.kill('SIGTERM');
+  process.exit(1);
+};
+
+// Secrets live in this process only: never printed, never written to a file.
+const secrets = await issueDemoSecrets({ db, secretKey: cfg.CAMERA_SECRET_KEY, actor: 'demo' }).catch((err: Error) =>
+  fail(`${err.message}; "npm run demo" seeds the demo data before it starts`),
+);
+
+// The API and workers log a JSON line per request and job; they go to files so the
+// demo's own output stays readable.
+mkdirSync('var', { recursive: true });
+const start = (script: string, log: string) => {
+  const fd = openSync(log, 'w');
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', fd, fd], env: process.env });
   children.push(child);
   child.on('exit', (code) => {
     if (code) {
-      process.stderr.write(`${script} exited with ${code}\n`);
+      process.stderr.write(`${script} exited with ${code}; see ${log}\n`);
       shutdown(1);
     }
   });
@@ -28,13 +46,15 @@ const shutdown = (code = 0) => {
 process.on('SIGINT', () => shutdown());
 process.on('SIGTERM', () => shutdown());
 
-start('src/main.ts');
-start('workers/all.ts');
+const LOGS = { api: 'var/demo-api.log', workers: 'var/demo-workers.log' };
+start('src/main.ts', LOGS.api);
+start('workers/all.ts', LOGS.workers);
+process.stdout.write(`API and worker logs: ${LOGS.api}, ${LOGS.workers}\n`);
 
 for (let i = 0; ; i++) {
   const ok = await fetch(`${baseUrl}/readyz`).then((r) => r.ok, () => false);
   if (ok) break;
-  if (i > 100) throw new Error('the API did not become ready');
+  if (i > 100) fail(`the API did not become ready; see ${LOGS.api}`);
   await new Promise((r) => setTimeout(r, 200));
 }
 
@@ -50,11 +70,10 @@ const samples = [
   { cam: 'CAM-CT-001', e: { eventId: `${run}-5`, capturedAt: minutesAgo(10), violation: 'SPEEDING', vehicleClass: 'TRUCK', plate: { text: '60C-456.78', confidence: 0.95, color: 'YELLOW' }, speed: { measuredKmh: 112, limitKmh: 90 }, evidence: image(5) } },
 ];
 for (const { cam, e } of [...samples, samples[0]!]) {
-  const res = await postEvent({ baseUrl, cameraCode: cam, secret: DEMO_SECRET }, e);
+  const res = await postEvent({ baseUrl, cameraCode: cam, secret: secrets.get(cam)! }, e);
   process.stdout.write(`camera ${cam} → ${res.status} ${await res.text()}\n`);
 }
 
-const db = createDb(cfg.DATABASE_URL, 1);
 const since = new Date(Date.now() - 60_000);
 for (let i = 0; i < 100; i++) {
   const moving = await db.case.count({ where: { updatedAt: { gte: since }, status: { in: ['DETECTED', 'OWNER_RESOLVED', 'FINE_ASSESSED'] } } });

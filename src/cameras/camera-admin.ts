@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { TDb } from '../db/client.ts';
 import { appendAudit } from '../audit/index.ts';
+import { AppError } from '../shared/app-error.ts';
+import { parseInput } from './parse-input.ts';
 import { generateSecret, sealSecret } from './secret-box.ts';
 
 export const ZSiteInput = z.object({
@@ -13,23 +15,24 @@ export const ZSiteInput = z.object({
   isExpressway: z.boolean().default(false),
 });
 
+/** The HMAC-SHA256 key a camera signs with; short keys are refused as guessable. */
+const ZCameraSecret = z.string().min(32, 'a camera secret has at least 32 characters').max(256, 'a camera secret has at most 256 characters');
+
 export const ZCameraInput = z.object({
   code: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits and . _ - only'),
   siteCode: z.string().min(1),
   agency: z.string().min(1).max(200),
   certNumber: z.string().min(1).max(100),
   certExpiresAt: z.coerce.date(),
-  secret: z.string().min(32, 'a camera secret has at least 32 characters').max(256).optional(),
+  secret: ZCameraSecret.optional(),
 });
-
-export class CameraAdminError extends Error {}
 
 type TDeps = { db: TDb; secretKey: Buffer; actor: string };
 
 export const addSite = async ({ db, actor }: TDeps, input: z.input<typeof ZSiteInput>) => {
-  const data = ZSiteInput.parse(input);
+  const data = parseInput(ZSiteInput, input);
   return db.$transaction(async (tx) => {
-    if (await tx.site.findUnique({ where: { code: data.code } })) throw new CameraAdminError(`site ${data.code} already exists`);
+    if (await tx.site.findUnique({ where: { code: data.code } })) throw new AppError('CONFLICT', `site ${data.code} already exists`);
     const site = await tx.site.create({ data });
     await appendAudit(tx, { actor, entityType: 'site', entityId: site.id, action: 'site.add', toState: 'ACTIVE', data: { code: site.code } });
     return site;
@@ -38,12 +41,12 @@ export const addSite = async ({ db, actor }: TDeps, input: z.input<typeof ZSiteI
 
 /** Registers a camera; returns the plain secret when it was generated here (shown once). */
 export const addCamera = async ({ db, secretKey, actor }: TDeps, input: z.input<typeof ZCameraInput>) => {
-  const data = ZCameraInput.parse(input);
+  const data = parseInput(ZCameraInput, input);
   const secret = data.secret ?? generateSecret();
   return db.$transaction(async (tx) => {
     const site = await tx.site.findUnique({ where: { code: data.siteCode } });
-    if (!site) throw new CameraAdminError(`site ${data.siteCode} does not exist; add it with "site add"`);
-    if (await tx.camera.findUnique({ where: { code: data.code } })) throw new CameraAdminError(`camera ${data.code} already exists`);
+    if (!site) throw new AppError('NOT_FOUND', `site ${data.siteCode} does not exist; add it with "site add"`);
+    if (await tx.camera.findUnique({ where: { code: data.code } })) throw new AppError('CONFLICT', `camera ${data.code} already exists`);
     const camera = await tx.camera.create({
       data: {
         code: data.code,
@@ -66,6 +69,12 @@ export const addCamera = async ({ db, secretKey, actor }: TDeps, input: z.input<
   });
 };
 
+export const listSites = (db: TDb) =>
+  db.site.findMany({
+    orderBy: { code: 'asc' },
+    select: { code: true, name: true, province: true, isExpressway: true, _count: { select: { cameras: true } } },
+  });
+
 export const listCameras = (db: TDb) =>
   db.camera.findMany({
     orderBy: { code: 'asc' },
@@ -74,7 +83,7 @@ export const listCameras = (db: TDb) =>
 
 const findCamera = async (tx: Pick<TDb, 'camera'>, code: string) => {
   const camera = await tx.camera.findUnique({ where: { code } });
-  if (!camera) throw new CameraAdminError(`camera ${code} does not exist`);
+  if (!camera) throw new AppError('NOT_FOUND', `camera ${code} does not exist`);
   return camera;
 };
 
@@ -97,8 +106,7 @@ export const setCameraStatus = async ({ db, actor }: TDeps, code: string, status
 
 /** Replaces a camera's secret; returns the new plain secret when generated here (shown once). */
 export const rotateCameraSecret = async ({ db, secretKey, actor }: TDeps, code: string, secret?: string) => {
-  if (secret !== undefined && secret.length < 32) throw new CameraAdminError('a camera secret has at least 32 characters');
-  const next = secret ?? generateSecret();
+  const next = secret === undefined ? generateSecret() : parseInput(z.object({ secret: ZCameraSecret }), { secret }).secret;
   await db.$transaction(async (tx) => {
     const camera = await findCamera(tx, code);
     await tx.camera.update({ where: { id: camera.id }, data: { secretEncrypted: sealSecret(secretKey, next) } });

@@ -3,8 +3,8 @@ export type { TCameraAuth } from './camera-directory.ts';
 export {
   addCamera,
   addSite,
-  CameraAdminError,
   listCameras,
+  listSites,
   rotateCameraSecret,
   setCameraStatus,
   ZCameraInput,

@@ -1,4 +1,7 @@
-/** Every error code the API answers with, and its HTTP status. */
+/**
+ * Every error code of the service and its HTTP status: the API answers with them, the
+ * admin CLI prints their messages (INVALID_INPUT and CONFLICT are the operator's).
+ */
 export const ERROR_STATUS = {
   VALIDATION_FAILED: 400,
   MALFORMED_JSON: 400,
@@ -6,6 +9,7 @@ export const ERROR_STATUS = {
   INVALID_EVIDENCE: 400,
   CAPTURED_IN_FUTURE: 400,
   CAPTURED_BEYOND_LIMITATION: 400,
+  INVALID_INPUT: 400,
   SIGNATURE_MISSING: 401,
   SIGNATURE_INVALID: 401,
   TIMESTAMP_OUT_OF_WINDOW: 401,

@@ -1,0 +1,56 @@
+// Demo sites, cameras and a small registry, loaded by the seed only with SEED_DEMO=1.
+// No camera secret is written in this repository: the seed gives demo cameras random
+// secrets that nobody sees, and `npm run demo` issues fresh ones it keeps in memory.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { addCamera, addSite, generateSecret, rotateCameraSecret } from '../../src/cameras/index.ts';
+import type { TDb } from '../../src/db/client.ts';
+import { importRegistryCsv } from '../../src/registry/index.ts';
+
+type TDeps = { db: TDb; secretKey: Buffer; actor: string };
+
+export const DEMO_SITES = [
+  { code: 'HCM-Q1-NGUYENHUE-LELOI', name: 'Giao lộ Nguyễn Huệ – Lê Lợi', address: 'Phường Sài Gòn', province: 'TP. Hồ Chí Minh', latitude: 10.7745, longitude: 106.7038, isExpressway: false },
+  { code: 'HN-CAUGIAY-XUANTHUY', name: 'Ngã tư Cầu Giấy – Xuân Thủy', address: 'Phường Cầu Giấy', province: 'TP. Hà Nội', latitude: 21.0368, longitude: 105.7904, isExpressway: false },
+  { code: 'CT-HCM-LT-KM25', name: 'Cao tốc TP.HCM – Long Thành, Km 25', address: 'Xã Long Phước', province: 'Đồng Nai', latitude: 10.7952, longitude: 106.9124, isExpressway: true },
+] as const;
+
+export const DEMO_CAMERAS = [
+  { code: 'CAM-HCM-001', siteCode: 'HCM-Q1-NGUYENHUE-LELOI', agency: 'Phòng CSGT Công an TP. Hồ Chí Minh' },
+  { code: 'CAM-HCM-002', siteCode: 'HCM-Q1-NGUYENHUE-LELOI', agency: 'Phòng CSGT Công an TP. Hồ Chí Minh' },
+  { code: 'CAM-HN-001', siteCode: 'HN-CAUGIAY-XUANTHUY', agency: 'Phòng CSGT Công an TP. Hà Nội' },
+  { code: 'CAM-CT-001', siteCode: 'CT-HCM-LT-KM25', agency: 'Cục CSGT – Đội Tuần tra cao tốc số 2' },
+] as const;
+
+/** Adds whatever of the demo data is missing; returns how much it added. */
+export const seedDemo = async (deps: TDeps) => {
+  let sites = 0;
+  for (const site of DEMO_SITES) {
+    if (await deps.db.site.findUnique({ where: { code: site.code } })) continue;
+    await addSite(deps, site);
+    sites++;
+  }
+  // Two years ahead of the day it is seeded, so the demo never meets an expired certificate.
+  const certExpiresAt = new Date(`${new Date().getUTCFullYear() + 2}-12-31T00:00:00Z`);
+  let cameras = 0;
+  for (const cam of DEMO_CAMERAS) {
+    if (await deps.db.camera.findUnique({ where: { code: cam.code } })) continue;
+    // The secret addCamera generates is dropped on purpose: whoever needs one issues a new one.
+    await addCamera(deps, { ...cam, certNumber: `KĐ-${cam.code}`, certExpiresAt });
+    cameras++;
+  }
+  const registry = await importRegistryCsv(deps.db, readFileSync(join(import.meta.dirname, 'registry.csv'), 'utf8'), deps.actor);
+  if (registry.errors.length) throw new Error(`demo registry: ${registry.errors.join('; ')}`);
+  return { sites, cameras, registrations: registry.registrations.created };
+};
+
+/** Gives every demo camera a fresh random secret (audited as a rotation) and returns them. */
+export const issueDemoSecrets = async (deps: TDeps): Promise<Map<string, string>> => {
+  const secrets = new Map<string, string>();
+  for (const { code } of DEMO_CAMERAS) {
+    const secret = generateSecret();
+    await rotateCameraSecret(deps, code, secret);
+    secrets.set(code, secret);
+  }
+  return secrets;
+};

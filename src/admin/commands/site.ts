@@ -1,0 +1,42 @@
+import { InvalidArgumentError } from 'commander';
+import { addSite, listSites } from '../../cameras/index.ts';
+import type { TCommandGroup } from '../deps.ts';
+import { tsv } from '../table.ts';
+
+const num = (v: string) => {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError('not a number');
+  return n;
+};
+
+export const siteCommands: TCommandGroup = (program, deps) => {
+  const site = program.command('site').description('camera sites: the places cameras watch');
+
+  site
+    .command('add')
+    .description('add a site')
+    .requiredOption('--code <code>', 'site code, e.g. HCM-Q1-NGUYENHUE')
+    .requiredOption('--name <name>', 'human name of the place')
+    .requiredOption('--address <address>', 'road, ward/commune')
+    .requiredOption('--province <province>', 'province or city')
+    .option('--lat <lat>', 'latitude', num)
+    .option('--lng <lng>', 'longitude', num)
+    .option('--expressway', 'the site is on an expressway (several acts are fined differently there)', false)
+    .action(async (o: { code: string; name: string; address: string; province: string; lat?: number; lng?: number; expressway: boolean }) => {
+      const s = await addSite(deps, { code: o.code, name: o.name, address: o.address, province: o.province, latitude: o.lat, longitude: o.lng, isExpressway: o.expressway });
+      deps.out(`site ${s.code} added`);
+    });
+
+  site
+    .command('list')
+    .description('list the sites and how many cameras each has')
+    .action(async () => {
+      const rows = await listSites(deps.db);
+      if (rows.length === 0) {
+        deps.out('no sites');
+        return;
+      }
+      const cells = rows.map((r) => [r.code, r.name, r.province, r.isExpressway ? 'expressway' : '-', String(r._count.cameras)]);
+      for (const line of tsv(['code', 'name', 'province', 'road', 'cameras'], cells)) deps.out(line);
+    });
+};
