@@ -220,6 +220,29 @@ describe('admin CLI: registry import, fines load, dead letters', () => {
   });
 });
 
+describe('admin CLI: pipeline and cases', () => {
+  it('shows what waits in each automated state and each queue', async () => {
+    const res = await admin('pipeline', 'status');
+    expect(res.code).toBe(0);
+    const lines = res.stdout.split('\n');
+    expect(lines[0]).toBe('entity\tstate\tnext queue\twaiting\toverdue\toldest');
+    expect(lines).toContain('camera_event\tRECEIVED\tdedup\t0\t0\t-');
+    expect(lines).toContain('case\tDETECTED\towner\t0\t0\t-');
+    expect(lines).toContain('queue\toutbox\toutbox oldest\tjobs waiting\tactive\tdelayed\tfailed\tdead letters');
+  });
+
+  it('re-resolves flagged cases, and refuses a flag the look-up does not set', async () => {
+    expect(await admin('cases', 'reresolve', '--flag', 'UNREGISTERED_PLATE', '--since', '2026-01-01')).toMatchObject({
+      code: 0,
+      stdout: 'no case waiting for review carries UNREGISTERED_PLATE\n',
+    });
+    const bad = await admin('cases', 'reresolve', '--flag', 'NO_RULE');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("argument 'NO_RULE' is invalid");
+    expect((await admin('cases', 'reresolve', '--flag', 'CLASS_MISMATCH', '--since', 'yesterday')).stderr).toContain('a date YYYY-MM-DD');
+  });
+});
+
 describe('admin CLI: the program', () => {
   it('describes every command, prints help with exit code 0 and refuses an unknown command', async () => {
     const undescribed: string[] = [];

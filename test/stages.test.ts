@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { postEvent, type TCameraCredentials } from '../scripts/camera-client.ts';
 import { verifyAuditChain } from '../src/audit/index.ts';
-import { assessCase, resolveOwner } from '../src/cases/index.ts';
+import { assessCase, reresolveCases, resolveOwner } from '../src/cases/index.ts';
 import { applyRules, readRuleFile, RULE_TABLES_DIR, RuleCache } from '../src/fines/index.ts';
 import { listDeadLetters, QUEUES, redriveDeadLetter } from '../src/queues/index.ts';
 import { DatabaseRegistry, HttpRegistry, importRegistryCsv, type VehicleRegistry } from '../src/registry/index.ts';
@@ -188,5 +188,42 @@ describe('dead letters', () => {
     expect(done.fineAmount).toBe(500_000);
     expect(await listDeadLetters(ctx.db)).toEqual([]);
     await expect(redriveDeadLetter(ctx.db, letter!.id, 'test')).rejects.toThrow(/already re-driven/);
+  });
+});
+
+describe('re-resolving after a registry import', () => {
+  it('sends UNREGISTERED_PLATE cases back to the look-up, which now finds the owner, audited as the operator', async () => {
+    startPipeline();
+    const e = makeEvent({ plate: plate('51F-777.01') });
+    expect((await postEvent(cam, e)).status).toBe(202);
+    const before = await eventually(reviewed(e.eventId), 20_000, 'case in review, unregistered');
+    expect(before.flags).toEqual(['UNREGISTERED_PLATE']);
+    expect(await reresolveCases(ctx.db, { flag: 'UNREGISTERED_PLATE', since: new Date(Date.now() + 86_400_000), actor: 'admin-cli:ops', reason: 'x' })).toBe(0);
+
+    const row = '51F-777.01,WHITE,CAR,Mazda,CX-5,Đỏ,PERSON,Trần Thị Hoa,079190007777,"9 Pasteur",TP. Hồ Chí Minh,,,2024-01-01,';
+    expect((await importRegistryCsv(ctx.db, `${REGISTRY.split('\n')[0]}\n${row}`, 'test')).errors).toEqual([]);
+    const flagged = await ctx.db.case.count({ where: { status: 'PENDING_REVIEW', flags: { has: 'UNREGISTERED_PLATE' } } });
+    expect(flagged).toBeGreaterThanOrEqual(1);
+    expect(await reresolveCases(ctx.db, { flag: 'UNREGISTERED_PLATE', actor: 'admin-cli:ops', reason: 'registry imported' })).toBe(flagged);
+
+    const after = await eventually(async () => {
+      const c = await caseOf(e.eventId);
+      return c?.status === 'PENDING_REVIEW' && c.ownerId ? c : null;
+    }, 20_000, 'case back in review with its owner');
+    expect(after.flags).toEqual([]);
+    expect(after.owner?.name).toBe('Trần Thị Hoa');
+    expect(after.fineAmount).toBe(before.fineAmount);
+    const trail = await ctx.db.auditEntry.findMany({ where: { entityType: 'case', entityId: after.id }, orderBy: { id: 'asc' } });
+    expect(trail.map((a) => [a.actor, a.action, a.toState])).toEqual([
+      ['system:dedup', 'case.open', 'DETECTED'],
+      ['system:owner', 'case.owner', 'OWNER_RESOLVED'],
+      ['system:fine', 'case.assess', 'FINE_ASSESSED'],
+      ['system:fine', 'case.queue-for-review', 'PENDING_REVIEW'],
+      ['admin-cli:ops', 'case.reresolve', 'DETECTED'],
+      ['system:owner', 'case.owner', 'OWNER_RESOLVED'],
+      ['system:fine', 'case.assess', 'FINE_ASSESSED'],
+      ['system:fine', 'case.queue-for-review', 'PENDING_REVIEW'],
+    ]);
+    expect(await verifyAuditChain(ctx.db, 'case', after.id)).toBeNull();
   });
 });

@@ -1,14 +1,16 @@
 import { Command, CommanderError } from 'commander';
 import { cameraCommands } from './commands/camera.ts';
+import { casesCommands } from './commands/cases.ts';
 import { finesCommands } from './commands/fines.ts';
 import { jobsCommands } from './commands/jobs.ts';
+import { pipelineCommands } from './commands/pipeline.ts';
 import { registryCommands } from './commands/registry.ts';
 import { siteCommands } from './commands/site.ts';
 import type { TAdminDeps, TCommandGroup } from './deps.ts';
 import { errorLines } from './error-lines.ts';
 
 /** The command groups, in the order `--help` lists them; a new group is one file and one entry here. */
-const GROUPS: TCommandGroup[] = [siteCommands, cameraCommands, registryCommands, finesCommands, jobsCommands];
+const GROUPS: TCommandGroup[] = [siteCommands, cameraCommands, registryCommands, finesCommands, pipelineCommands, casesCommands, jobsCommands];
 
 /**
  * The admin CLI as a value: every command reads and writes through `deps` only, and

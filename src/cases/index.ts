@@ -11,3 +11,5 @@ export { resolveOwner, resolveOwners } from './resolve-owner.ts';
 export type { TOwnerOutcome } from './resolve-owner.ts';
 export { pipelineStages } from './stages.ts';
 export type { TPipelineDeps } from './stages.ts';
+export { reresolveCases, RERESOLVABLE_FLAGS } from './reresolve.ts';
+export type { TReresolvableFlag } from './reresolve.ts';

@@ -1,10 +1,11 @@
 import type { TStageQueue } from '../queues/index.ts';
 
 /**
- * Who performs a transition: an automated stage (its queue), or the outside party that
- * creates the entity (a camera). Officers' roles join with the review stage.
+ * Who performs a transition: an automated stage (its queue), or a party outside the
+ * pipeline: the camera that creates an event, an operator at the admin CLI. Officers'
+ * roles join with the review stage.
  */
-export type TPerformer = { stage: TStageQueue } | { party: 'camera' };
+export type TPerformer = { stage: TStageQueue } | { party: 'camera' | 'operator' };
 
 export type TTransition<S extends string> = {
   /** `null`: the entity is created in state `to`. */

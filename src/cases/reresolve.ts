@@ -1,0 +1,55 @@
+import type { TDb } from '../db/index.ts';
+import { moveEntities } from '../workflow/index.ts';
+import { CASE_MACHINE } from './case-machine.ts';
+import { FLAGS } from './flags.ts';
+
+/** Flags the owner look-up sets, which a new look-up may lift. */
+export const RERESOLVABLE_FLAGS = [FLAGS.UNREGISTERED_PLATE, FLAGS.CLASS_MISMATCH] as const;
+export type TReresolvableFlag = (typeof RERESOLVABLE_FLAGS)[number];
+
+/** What the owner and fine stages wrote, cleared so they write it afresh. */
+const LOOKUP_FLAGS = [FLAGS.UNREGISTERED_PLATE, FLAGS.CLASS_MISMATCH, FLAGS.NO_RULE];
+const CHUNK = 1_000;
+
+/**
+ * Sends cases waiting for review with `flag` back to the owner look-up (PENDING_REVIEW →
+ * DETECTED, audited with the operator's name): after a registry import, a plate that was
+ * unregistered may now have its owner. Their owner, fine and handling unit are cleared
+ * and the owner and fine stages run again. Returns how many cases went back.
+ */
+export const reresolveCases = async (db: TDb, opts: { flag: TReresolvableFlag; since?: Date; actor: string; reason: string }): Promise<number> => {
+  let moved = 0;
+  for (let after = ''; ; ) {
+    const batch = await db.case.findMany({
+      where: { status: 'PENDING_REVIEW', flags: { has: opts.flag }, id: { gt: after || undefined }, ...(opts.since ? { firstCapturedAt: { gte: opts.since } } : {}) },
+      select: { id: true },
+      orderBy: { id: 'asc' },
+      take: CHUNK,
+    });
+    if (batch.length === 0) return moved;
+    after = batch.at(-1)!.id;
+    const ids = await moveEntities(db, CASE_MACHINE, {
+      path: ['PENDING_REVIEW', 'DETECTED'],
+      rows: batch,
+      id: (c) => c.id,
+      actor: opts.actor,
+      why: () => ({ reason: opts.reason, data: { flag: opts.flag } }),
+      set: {
+        flags: ['text', () => LOOKUP_FLAGS.join(','), `ARRAY(SELECT f FROM unnest(t.flags) AS f WHERE f <> ALL (string_to_array(i.flags, ',')))`],
+        owner_id: ['uuid', () => null],
+        registry_snapshot: ['jsonb', () => null],
+        fine_rule_id: ['uuid', () => null],
+        fine_rule_version: ['int', () => null],
+        fine_min: ['int', () => null],
+        fine_max: ['int', () => null],
+        fine_amount: ['int', () => null],
+        fine_multiplier: ['int', () => null],
+        points: ['int', () => null],
+        legal_basis: ['text', () => null],
+        handling_unit_kind: ['text', () => null],
+        handling_unit: ['text', () => null],
+      },
+    });
+    moved += ids.size;
+  }
+};
