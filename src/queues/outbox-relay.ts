@@ -114,7 +114,7 @@ export class OutboxRelay {
       try {
         moved = await this.relayOnce();
       } catch (err) {
-        this.deps.logger.warn({ err: (err as Error).message }, 'outbox relay: batch failed; rows kept for retry');
+        this.deps.logger.warn({ err }, 'outbox relay: batch failed; rows kept for retry');
       }
       if (moved < this.deps.batchSize && this.running) {
         await new Promise<void>((resolve) => {
