@@ -131,7 +131,7 @@ export const runPipelineBench = async (n: number, concurrency: number, noopConcu
     const relay = services.relay();
     const start = performance.now();
     relay.start();
-    const workers = startStageWorkers(services.stages(), { db, connection: services.workerRedis(), prefix, concurrency, logger });
+    const workers = startStageWorkers(services.stages(), { ...services.stageRunnerDeps(), concurrency });
     for (;;) {
       const { rows } = await client.query(`SELECT count(*)::int AS n FROM "case" WHERE status = 'PENDING_REVIEW'`);
       if (rows[0].n >= n) break;

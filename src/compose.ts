@@ -7,17 +7,20 @@ import type { TConfig } from './config/index.ts';
 import { createDb, type TDb } from './db/index.ts';
 import { EVENT_MACHINE, EventWriter, referencedEvidence } from './events/index.ts';
 import { RuleCache } from './fines/index.ts';
+import { createApp } from './http/app.ts';
+import { createMetrics } from './metrics/index.ts';
 import {
   createQueues,
   createRedis,
   OutboxRelay,
   Reconciler,
+  refreshPipelineMetrics,
   type TMaintenanceTask,
   type TQueues,
+  type TStageRunnerDeps,
   type TStages,
 } from './queues/index.ts';
-import { createApp } from './http/app.ts';
-import { createRegistry, type VehicleRegistry } from './registry/index.ts';
+import { createRegistry, timedRegistry, type VehicleRegistry } from './registry/index.ts';
 import { createLogger, type TLogger } from './shared/logger.ts';
 import { ContentStore } from './storage/index.ts';
 
@@ -76,8 +79,9 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
     for (const one of Object.values(q)) one.on('error', (err) => logger.warn({ err: err.message }, 'queue error'));
     return onClose(q, (x) => Promise.all(Object.values(x).map((one) => one.close())));
   });
+  const metrics = lazy(createMetrics);
   const evidence = lazy(() => new ContentStore(cfg.EVIDENCE_DIR, cfg.EVIDENCE_FSYNC));
-  const registry = lazy((): VehicleRegistry => opts.registry ?? createRegistry(cfg, db()));
+  const registry = lazy((): VehicleRegistry => timedRegistry(opts.registry ?? createRegistry(cfg, db()), metrics()));
   const rules = lazy(() => opts.rules ?? new RuleCache(db()));
   const machines = [EVENT_MACHINE, CASE_MACHINE] as const;
 
@@ -95,9 +99,21 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
     () =>
       new OutboxRelay({ db: db(), queues: queues(), logger, batchSize: cfg.OUTBOX_BATCH_SIZE, pollMs: cfg.OUTBOX_POLL_MS, jobBatch: cfg.OUTBOX_JOB_BATCH }),
   );
+  /** What every stage worker needs; `workers/all.ts` and the tests start them with it. */
+  const stageRunnerDeps = lazy(
+    (): TStageRunnerDeps => ({ db: db(), connection: workerRedis(), prefix: cfg.QUEUE_PREFIX, concurrency: cfg.WORKER_CONCURRENCY, logger, metrics: metrics() }),
+  );
   const reconciler = lazy(
     () =>
-      new Reconciler({ db: db(), queues: queues(), machines, afterSeconds: cfg.RECONCILE_AFTER_SECONDS, batch: cfg.RECONCILE_BATCH, logger }),
+      new Reconciler({
+        db: db(),
+        queues: queues(),
+        machines,
+        afterSeconds: cfg.RECONCILE_AFTER_SECONDS,
+        batch: cfg.RECONCILE_BATCH,
+        logger,
+        onRedrive: (r) => metrics().redriven.inc({ entity: r.entity, state: r.state, queue: r.queue }, r.ids.length),
+      }),
   );
   const maintenanceTasks = lazy((): TMaintenanceTask[] => [
     { name: 'reconcile', everyMs: cfg.RECONCILE_INTERVAL_SECONDS * 1000, run: () => reconciler().runOnce() },
@@ -112,6 +128,11 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
     },
   ]);
 
+  /** The metrics text of this process; with `pipeline`, the pipeline's gauges are read first (one process should). */
+  const metricsText = async ({ pipeline }: { pipeline: boolean }) => {
+    if (pipeline) await refreshPipelineMetrics(metrics(), { db: db(), machines, afterSeconds: cfg.RECONCILE_AFTER_SECONDS, queues: queues() });
+    return { contentType: metrics().registry.contentType, body: await metrics().registry.metrics() };
+  };
   const cameras = lazy(() => new CameraDirectory(db(), cfg.CAMERA_SECRET_KEY, cfg.CAMERA_CACHE_TTL_MS));
   const eventWriter = lazy(() => new EventWriter(db()));
   const app = lazy(() =>
@@ -143,6 +164,9 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
     rules,
     machines,
     stages,
+    stageRunnerDeps,
+    metrics,
+    metricsText,
     relay,
     reconciler,
     maintenanceTasks,

@@ -1,6 +1,8 @@
 import cluster from 'node:cluster';
+import { AggregatorRegistry } from 'prom-client';
 import { compose } from './compose.ts';
 import { config } from './config/index.ts';
+import { serveMetrics } from './metrics/index.ts';
 import { exitOnCrash } from './shared/crash.ts';
 import { createLogger } from './shared/logger.ts';
 import { onShutdown } from './shared/shutdown.ts';
@@ -19,8 +21,16 @@ if (cfg.API_WORKERS > 1 && cluster.isPrimary) {
       cluster.fork();
     }
   });
+  // One scrape sees every API process: the primary gathers their metrics over IPC.
+  const aggregator = new AggregatorRegistry();
+  const metricsServer = await serveMetrics(
+    { host: cfg.METRICS_HOST, port: cfg.METRICS_PORT, token: cfg.METRICS_TOKEN },
+    async () => ({ contentType: aggregator.contentType, body: await aggregator.clusterMetrics() }),
+    logger,
+  );
   const stop = () => {
     stopping = true;
+    metricsServer.close();
     for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
   };
   process.once('SIGTERM', stop);
@@ -30,5 +40,14 @@ if (cfg.API_WORKERS > 1 && cluster.isPrimary) {
   const { logger } = services;
   exitOnCrash(logger);
   const server = services.app().listen(cfg.PORT, () => logger.info({ port: cfg.PORT }, 'api listening'));
-  onShutdown(logger, [() => new Promise<void>((resolve) => server.close(() => resolve())), services.close]);
+  let stopMetrics = async () => {};
+  if (cluster.isWorker) {
+    // The primary serves the metrics of every API process (see above).
+    AggregatorRegistry.setRegistries([services.metrics().registry]);
+  } else {
+    const endpoint = { host: cfg.METRICS_HOST, port: cfg.METRICS_PORT, token: cfg.METRICS_TOKEN };
+    const metricsServer = await serveMetrics(endpoint, () => services.metricsText({ pipeline: false }), logger);
+    stopMetrics = () => new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+  }
+  onShutdown(logger, [() => new Promise<void>((resolve) => server.close(() => resolve())), stopMetrics, services.close]);
 }

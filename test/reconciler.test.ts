@@ -62,6 +62,8 @@ describe('reconciler', () => {
 
     const redriven = await services.reconciler().runOnce();
     expect(redriven.map((r) => [r.entity, r.state, r.queue, r.ids.length])).toEqual([['camera_event', 'RECEIVED', 'dedup', 60]]);
+    const counted = (await services.metrics().redriven.get()).values;
+    expect(counted).toEqual([{ labels: { entity: 'camera_event', state: 'RECEIVED', queue: 'dedup' }, value: 60 }]);
     // A second run finds every event in flight (outbox row) and re-drives nothing.
     expect(await services.reconciler().runOnce()).toEqual([]);
 

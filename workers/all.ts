@@ -2,6 +2,7 @@
 // separately, `npm run workers -- relay dedup` etc. Run more processes to scale out.
 import { compose } from '../src/compose.ts';
 import { config } from '../src/config/index.ts';
+import { serveMetrics } from '../src/metrics/index.ts';
 import { STAGE_QUEUES, startMaintenance, startStageWorkers, type TStageQueue } from '../src/queues/index.ts';
 import { exitOnCrash } from '../src/shared/crash.ts';
 import { onShutdown } from '../src/shared/shutdown.ts';
@@ -23,11 +24,7 @@ exitOnCrash(logger);
 
 const relay = parts.has('relay') ? services.relay() : undefined;
 relay?.start();
-const workers = startStageWorkers(
-  services.stages(),
-  { db: services.db(), connection: services.workerRedis(), prefix: cfg.QUEUE_PREFIX, concurrency: cfg.WORKER_CONCURRENCY, logger },
-  STAGE_QUEUES.filter((q: TStageQueue) => parts.has(q)),
-);
+const workers = startStageWorkers(services.stages(), services.stageRunnerDeps(), STAGE_QUEUES.filter((q: TStageQueue) => parts.has(q)));
 if (parts.has('maintenance')) {
   workers.push(
     await startMaintenance(services.maintenanceTasks(), {
@@ -38,6 +35,16 @@ if (parts.has('maintenance')) {
     }),
   );
 }
+const metricsServer = await serveMetrics(
+  { host: cfg.METRICS_HOST, port: cfg.WORKERS_METRICS_PORT, token: cfg.METRICS_TOKEN },
+  () => services.metricsText({ pipeline: true }),
+  logger,
+);
 logger.info({ parts: [...parts] }, 'workers started');
 
-onShutdown(logger, [async () => relay?.stop(), () => Promise.all(workers.map((w) => w.close())), services.close]);
+onShutdown(logger, [
+  async () => relay?.stop(),
+  () => Promise.all(workers.map((w) => w.close())),
+  () => new Promise((resolve) => metricsServer.close(resolve)),
+  services.close,
+]);

@@ -60,6 +60,14 @@ const ZEnv = z.object({
   OUTBOX_BATCH_SIZE: z.coerce.number().int().positive().max(5000).default(500),
   /** Jobs each stage worker runs at once (each job is a batch of up to OUTBOX_JOB_BATCH items). */
   WORKER_CONCURRENCY: z.coerce.number().int().positive().max(1000).default(4),
+  /** Prometheus metrics are served on ports of their own, on this interface (loopback by default). */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  WORKERS_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
+  /** When set, a scrape must send `Authorization: Bearer <token>`. */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  /** Label camera-event answers with the camera code (one series per camera and answer). */
+  METRICS_CAMERA_LABEL: ZBool.default(true),
   /** Outbox rows the relay packs into one stage job. */
   OUTBOX_JOB_BATCH: z.coerce.number().int().positive().max(5000).default(200),
   /** An event or case waiting this long in an automated state with no job in flight is re-driven. */

@@ -18,3 +18,4 @@ export { startMaintenance } from './maintenance.ts';
 export type { TMaintenanceDeps, TMaintenanceTask } from './maintenance.ts';
 export { pipelineStatus } from './pipeline-status.ts';
 export type { TPipelineStatus, TQueueStatus, TStateStatus } from './pipeline-status.ts';
+export { refreshPipelineMetrics } from './pipeline-metrics.ts';

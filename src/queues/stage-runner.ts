@@ -1,5 +1,6 @@
 import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { TDb } from '../db/index.ts';
+import type { TMetrics } from '../metrics/index.ts';
 import type { TLogger } from '../shared/logger.ts';
 import { STAGE_QUEUES, type TStageQueue } from './names.ts';
 import { ZStageJob } from './payloads.ts';
@@ -30,6 +31,7 @@ export type TStageRunnerDeps = {
   logger: TLogger;
   /** First wait of items whose dependency is down (default 1 s). */
   baseWaitMs?: number;
+  metrics?: Pick<TMetrics, 'stageItems' | 'stageJobSeconds' | 'deadLetters'>;
 };
 
 const MAX_WAIT_MS = 5 * 60_000;
@@ -58,11 +60,20 @@ const stageWorker = (queue: TStageQueue, stage: TStage, deps: TStageRunnerDeps):
       if (!payload.success) throw new UnrecoverableError(`bad ${queue} payload: ${payload.error.message}`);
       const { ids, waits = 0 } = payload.data;
       const log = deps.logger.child(jobBindings(queue, job, ids));
-      const outcomes = await stage.handle(ids, { log });
+      const timer = deps.metrics?.stageJobSeconds.startTimer({ queue });
+      let outcomes: TItemOutcome[];
+      try {
+        outcomes = await stage.handle(ids, { log });
+      } catch (err) {
+        timer?.({ result: 'failed' });
+        throw err;
+      }
       const failed = outcomes.find((o): o is Error => o instanceof Error && !stage.waitsOn?.(o));
+      timer?.({ result: failed ? 'failed' : outcomes.some((o) => o instanceof Error) ? 'waiting' : 'done' });
       if (failed) throw failed;
       const waiting = ids.filter((_, i) => outcomes[i] instanceof Error);
       const counts = countOutcomes(outcomes);
+      for (const [outcome, n] of Object.entries(counts)) deps.metrics?.stageItems.inc({ queue, outcome }, n);
       log.debug({ outcomes: counts }, 'job done');
       if (waiting.length === 0) return counts;
       const delay = Math.min((deps.baseWaitMs ?? 1_000) * 2 ** waits, MAX_WAIT_MS);
@@ -82,6 +93,7 @@ const stageWorker = (queue: TStageQueue, stage: TStage, deps: TStageRunnerDeps):
     const final = failedForGood(job, err);
     deps.logger.warn({ ...jobBindings(queue, job), ids, attempts: job.attemptsMade, final, err }, 'job failed');
     if (!final) return;
+    deps.metrics?.deadLetters.inc({ queue });
     deps.db.failedJob
       .create({ data: { queue, jobId: job.id ?? '', payload: job.data, reason: err.message.slice(0, 2000), attempts: job.attemptsMade } })
       .catch((dbErr: unknown) => deps.logger.error({ ...jobBindings(queue, job), ids, err: dbErr }, 'could not record a dead letter'));

@@ -42,6 +42,10 @@ export class HttpRegistry implements VehicleRegistry {
     return this.breaker.opened;
   }
 
+  circuit(): 'closed' | 'half-open' | 'open' {
+    return this.breaker.opened ? 'open' : this.breaker.halfOpen ? 'half-open' : 'closed';
+  }
+
   async lookup(query: TRegistryQuery): Promise<TRegistryRecord | null> {
     try {
       return await this.breaker.fire(query);

@@ -9,3 +9,4 @@ export { createRegistry } from './create-registry.ts';
 export { ownerKey, upsertOwners } from './upsert-owners.ts';
 export { ownerFacts } from './owner-facts.ts';
 export type { TOwnerFacts } from './owner-facts.ts';
+export { timedRegistry } from './timed-registry.ts';

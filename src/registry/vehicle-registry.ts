@@ -40,6 +40,8 @@ export interface VehicleRegistry {
   lookup(query: TRegistryQuery): Promise<TRegistryRecord | null>;
   /** Many look-ups at once; a query the registry could not answer gets its own error. */
   lookupMany(queries: TRegistryQuery[]): Promise<(TRegistryRecord | null | Error)[]>;
+  /** The circuit breaker in front of a remote registry; a local one has none. */
+  circuit?(): 'closed' | 'half-open' | 'open';
 }
 
 /** The registry cannot answer now (down, slow, circuit open): the look-up waits and is asked again. */

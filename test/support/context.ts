@@ -140,7 +140,7 @@ export const startPipeline = (ctx: TTestContext, opts: TServiceOptions & { parts
   relay?.start();
   const workers: Worker[] = startStageWorkers(
     services.stages(),
-    { db: services.db(), connection: services.workerRedis(), prefix: ctx.prefix, concurrency: opts.concurrency ?? 5, logger: services.logger, baseWaitMs: 100 },
+    { ...services.stageRunnerDeps(), concurrency: opts.concurrency ?? 5, baseWaitMs: 100 },
     STAGE_QUEUES.filter((q) => parts.has(q)),
   );
   return {
