@@ -17,6 +17,7 @@ export const ERROR_STATUS = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   INTERNAL: 500,
   DEPENDENCY_UNAVAILABLE: 503,
+  BUSY: 503,
 } as const;
 
 export type TErrorCode = keyof typeof ERROR_STATUS;

@@ -12,6 +12,7 @@ import { createDb, type TDb } from '../../src/db/client.ts';
 import { createDatabase, dropDatabase } from '../../src/db/ensure-database.ts';
 import { EventWriter, EvidenceStore } from '../../src/events/index.ts';
 import { createApp } from '../../src/http/app.ts';
+import type { TLogger } from '../../src/shared/logger.ts';
 import { REDIS_URL, templateDb, testDbUrl } from './urls.ts';
 
 export const SECRET_KEY = randomBytes(32);
@@ -81,19 +82,20 @@ export const seedSite = async (
 /** Starts the real API on an ephemeral port. */
 export const startApi = async (
   ctx: Pick<TTestContext, 'db' | 'evidenceDir'>,
-  opts: { redis?: Redis; bodyLimitBytes?: number; db?: TDb } = {},
+  opts: { redis?: Redis; bodyLimitBytes?: number; bodyBudgetBytes?: number; db?: TDb; cameras?: CameraDirectory; logger?: TLogger } = {},
 ): Promise<{ baseUrl: string; server: Server; close: () => Promise<void> }> => {
   const db = opts.db ?? ctx.db;
   const redis = opts.redis ?? new Redis(REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   const app = createApp({
     db,
     redis,
-    logger: silentLogger,
+    logger: opts.logger ?? silentLogger,
     bodyLimitBytes: opts.bodyLimitBytes ?? 10 * 1024 * 1024,
+    bodyBudgetBytes: opts.bodyBudgetBytes ?? 64 * 1024 * 1024,
     ingest: {
       db,
       writer: new EventWriter(db),
-      cameras: new CameraDirectory(db, SECRET_KEY, 0),
+      cameras: opts.cameras ?? new CameraDirectory(db, SECRET_KEY, 0),
       evidence: new EvidenceStore(ctx.evidenceDir, false),
       toleranceSeconds: 300,
       clockSkewSeconds: 300,
