@@ -14,6 +14,7 @@ import type { EventWriter } from './event-writer.ts';
 import type { EvidenceStore } from './evidence-store.ts';
 import { verifySignature } from './signature.ts';
 import { guardDb } from './db-availability.ts';
+import { assertJsonWithinBounds } from './json-guard.ts';
 import { canonicalJson } from '../shared/canonical-json.ts';
 
 export type TIngestDeps = {
@@ -133,6 +134,7 @@ export const ingestCameraEvent = async (deps: TIngestDeps, req: TIngestRequest):
 };
 
 const parseEvent = (rawBody: Buffer): TCameraEvent => {
+  assertJsonWithinBounds(rawBody);
   let json: unknown;
   try {
     json = JSON.parse(rawBody.toString('utf8'));

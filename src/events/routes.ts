@@ -15,8 +15,21 @@ export type TIngestHttpLimits = {
 /** How long a camera refused for lack of budget should wait: bodies are handled in well under a second. */
 const BUSY_RETRY_AFTER_SECONDS = 1;
 
-const requireJson: RequestHandler = (req, _res, next) => {
+const CHARSET = /;\s*charset\s*=\s*("?)([^";\s]*)\1/gi;
+
+/**
+ * JSON text is UTF-8 (RFC 8259 §8.1), and the signature covers the bytes as sent, so a
+ * body in another charset or under a content coding is refused rather than converted
+ * (decompressing would also let a small signed-or-not body grow before any check).
+ */
+const requireUtf8Json: RequestHandler = (req, _res, next) => {
   if (!req.is('application/json')) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json');
+  for (const [, , charset] of (req.get('content-type') ?? '').matchAll(CHARSET)) {
+    if (charset?.toLowerCase() !== 'utf-8') throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'the only charset accepted is utf-8');
+  }
+  if ((req.get('content-encoding') || 'identity').trim().toLowerCase() !== 'identity') {
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Content-Encoding is not supported: send the JSON as it was signed, uncompressed');
+  }
   next();
 };
 
@@ -54,11 +67,11 @@ export const cameraEventRoutes = (deps: TIngestDeps, limits: TIngestHttpLimits):
   const router = Router();
   router.post(
     '/v1/camera-events',
-    requireJson,
+    requireUtf8Json,
     admitBody(deps, limits),
     // Raw bytes: the signature covers the body exactly as sent, and JSON is parsed only
     // after the signature checks out.
-    express.raw({ type: () => true, limit: limits.bodyLimitBytes }),
+    express.raw({ type: () => true, limit: limits.bodyLimitBytes, inflate: false }),
     async (req, res) => {
       const result = await ingestCameraEvent(deps, {
         cameraCode: req.get('x-camera-id'),
