@@ -133,7 +133,9 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
     if (pipeline) await refreshPipelineMetrics(metrics(), { db: db(), machines, afterSeconds: cfg.RECONCILE_AFTER_SECONDS, queues: queues() });
     return { contentType: metrics().registry.contentType, body: await metrics().registry.metrics() };
   };
-  const cameras = lazy(() => new CameraDirectory(db(), cfg.CAMERA_SECRET_KEY, cfg.CAMERA_CACHE_TTL_MS));
+  const cameras = lazy(
+    () => new CameraDirectory(db(), cfg.CAMERA_SECRET_KEY, cfg.CAMERA_CACHE_TTL_MS, { unknownCacheBytes: cfg.CAMERA_UNKNOWN_CACHE_KB * 1024 }),
+  );
   const eventWriter = lazy(() => new EventWriter(db()));
   const app = lazy(() =>
     createApp({
@@ -141,6 +143,7 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
       redis: redis(),
       logger,
       bodyLimitBytes: cfg.BODY_LIMIT_BYTES,
+      bodyBudgetBytes: cfg.BODY_BUDGET_BYTES,
       ingest: {
         db: db(),
         writer: eventWriter(),

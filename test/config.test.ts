@@ -26,6 +26,12 @@ describe('configuration', () => {
     }
   });
 
+  it('keeps the budget of bodies in flight at least one body at the limit', () => {
+    expect(loadConfig({}).BODY_BUDGET_BYTES).toBe(32 * 1024 * 1024);
+    expect(loadConfig({ BODY_BUDGET_MB: '20', BODY_LIMIT_MB: '20' }).BODY_BUDGET_BYTES).toBe(20 * 1024 * 1024);
+    expect(() => loadConfig({ BODY_BUDGET_MB: '5' })).toThrow(/BODY_BUDGET_MB/);
+  });
+
   it('requires CAMERA_SECRET_KEY in production and checks its length', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/CAMERA_SECRET_KEY/);
     expect(() => loadConfig({ CAMERA_SECRET_KEY: Buffer.alloc(16).toString('base64') })).toThrow(/CAMERA_SECRET_KEY/);

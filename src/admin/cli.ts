@@ -2,6 +2,7 @@
 // (src/admin/program.ts). Secrets are printed once, never logged.
 import { userInfo } from 'node:os';
 import { compose } from '../compose.ts';
+import { pino } from 'pino';
 import { createLogger } from '../shared/logger.ts';
 import { ConfigError, loadConfig, type TConfig } from '../config/index.ts';
 import type { TAdminDeps } from './deps.ts';
@@ -28,7 +29,7 @@ const main = async (): Promise<number> => {
     return 1;
   }
   // Logs (a Redis connection warning, say) go to stderr: the command's output owns stdout.
-  const services = compose(cfg, { name: 'admin', poolMax: 2, logger: createLogger('warn', 'admin', 2) });
+  const services = compose(cfg, { name: 'admin', poolMax: 2, logger: createLogger('warn', 'admin', pino.destination(2)) });
   const deps: TAdminDeps = {
     services,
     db: services.db(),

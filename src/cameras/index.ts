@@ -1,5 +1,5 @@
-export { CameraDirectory } from './camera-directory.ts';
-export type { TCameraAuth } from './camera-directory.ts';
+export { CAMERA_CODE, CameraDirectory } from './camera-directory.ts';
+export type { TCameraAuth, TCameraDirectoryLimits } from './camera-directory.ts';
 export {
   addCamera,
   addSite,

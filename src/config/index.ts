@@ -30,12 +30,20 @@ const ZEnv = z.object({
   /** fsync evidence files before the event commits; off only for throw-away benchmarks. */
   EVIDENCE_FSYNC: ZBool.default(true),
   BODY_LIMIT_MB: z.coerce.number().positive().max(100).default(10),
+  /**
+   * Camera bodies one API process receives and handles at once, by declared length (a
+   * chunked body counts as BODY_LIMIT_MB); past it a post gets 503 BUSY and Retry-After
+   * before its body is read. A body costs a few times its size while handled.
+   */
+  BODY_BUDGET_MB: z.coerce.number().positive().max(1000).default(32),
   /** Accepted distance between X-Timestamp and server time (replay window). */
   SIGNATURE_TOLERANCE_SECONDS: z.coerce.number().int().positive().default(300),
   /** How far in the future a capturedAt may lie (camera clock drift). */
   CLOCK_SKEW_SECONDS: z.coerce.number().int().nonnegative().default(300),
   /** Repeat captures of one act within this window merge into one case. */
   DEDUP_WINDOW_SECONDS: z.coerce.number().int().positive().default(300),
+  /** Bytes the API keeps of camera ids it found unknown (an LRU: made-up ids cannot grow memory). */
+  CAMERA_UNKNOWN_CACHE_KB: z.coerce.number().int().positive().max(1024 * 1024).default(1024),
   /** How long an API process trusts its cached camera record (secret, status). */
   CAMERA_CACHE_TTL_MS: z.coerce.number().int().nonnegative().default(5000),
   /** base64 of 32 random bytes; encrypts camera secrets at rest. */
@@ -85,6 +93,7 @@ const ZEnv = z.object({
 export type TConfig = Omit<z.infer<typeof ZEnv>, 'CAMERA_SECRET_KEY'> & {
   CAMERA_SECRET_KEY: Buffer;
   BODY_LIMIT_BYTES: number;
+  BODY_BUDGET_BYTES: number;
 };
 
 export class ConfigError extends AppError {
@@ -106,6 +115,9 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): TConfig => {
   if (rest.REGISTRY_MODE === 'http' && !rest.REGISTRY_URL) {
     throw new ConfigError('Invalid environment configuration:\n  REGISTRY_URL: required when REGISTRY_MODE=http');
   }
+  if (rest.BODY_BUDGET_MB < rest.BODY_LIMIT_MB) {
+    throw new ConfigError('Invalid environment configuration:\n  BODY_BUDGET_MB: must be at least BODY_LIMIT_MB, or a body at the limit is never admitted');
+  }
   if (!CAMERA_SECRET_KEY && rest.NODE_ENV === 'production') {
     throw new ConfigError('Invalid environment configuration:\n  CAMERA_SECRET_KEY: required in production');
   }
@@ -113,6 +125,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): TConfig => {
     ...rest,
     CAMERA_SECRET_KEY: Buffer.from(CAMERA_SECRET_KEY ?? DEV_CAMERA_SECRET_KEY, 'base64'),
     BODY_LIMIT_BYTES: Math.round(rest.BODY_LIMIT_MB * 1024 * 1024),
+    BODY_BUDGET_BYTES: Math.round(rest.BODY_BUDGET_MB * 1024 * 1024),
   };
 };
 

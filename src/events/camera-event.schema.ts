@@ -8,6 +8,20 @@ const decodeStrictBase64 = (text: string): Buffer | undefined => {
   return bytes.length === (text.length / 4) * 3 - pad ? bytes : undefined;
 };
 
+// C0 controls (NUL among them: PostgreSQL text refuses it), DEL, and UTF-16 surrogates
+// without their partner (they cannot be stored as UTF-8). Without the `u` flag the
+// pattern sees code units, which is what finding a lone surrogate needs.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const UNSTORABLE_TEXT = /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** A text field of the camera contract: length-bounded, and only characters that can be stored and shown safely. */
+const cameraText = (min: number, max: number) =>
+  z
+    .string()
+    .min(min)
+    .max(max)
+    .refine((text) => !UNSTORABLE_TEXT.test(text), 'must not contain control characters (U+0000–U+001F, U+007F) or unpaired surrogates');
+
 /** Version 1 of the camera contract; integrators build against it, so change it only additively. */
 export const ZEvidenceItem = z
   .object({
@@ -43,7 +57,7 @@ export const ZCameraEvent = z
     vehicleClass: z.enum(VehicleClass),
     plate: z
       .object({
-        text: z.string().min(1).max(32).meta({ description: 'As read, e.g. "51F-123.45" or "29-HA 002.33"' }),
+        text: cameraText(1, 32).meta({ description: 'As read, e.g. "51F-123.45" or "29-HA 002.33"' }),
         confidence: z.number().min(0).max(1),
         color: z.enum(PlateColor),
       })
@@ -55,7 +69,7 @@ export const ZCameraEvent = z
       })
       .optional()
       .meta({ description: 'Required when violation is SPEEDING' }),
-    lane: z.string().min(1).max(16).optional(),
+    lane: cameraText(1, 16).optional(),
     signalPhase: z.enum(['RED', 'AMBER', 'GREEN', 'OFF']).optional(),
     passengerCount: z
       .number()
@@ -68,7 +82,7 @@ export const ZCameraEvent = z
       .object({
         lat: z.number().min(-90).max(90),
         lng: z.number().min(-180).max(180),
-        description: z.string().max(500).optional(),
+        description: cameraText(0, 500).optional(),
       })
       .optional()
       .meta({ description: 'Mobile cameras only; fixed cameras use their site' }),

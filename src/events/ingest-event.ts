@@ -11,6 +11,7 @@ import { ZCameraEvent, type TCameraEvent, type TIngestAnswer } from './camera-ev
 import { findByDeviceEventId, type TStoredEvidence } from './event-repository.ts';
 import type { EventWriter } from './event-writer.ts';
 import { verifySignature } from './signature.ts';
+import { assertJsonWithinBounds } from './json-guard.ts';
 import { canonicalJson } from '../shared/canonical-json.ts';
 
 export type TIngestDeps = {
@@ -125,6 +126,7 @@ export const ingestCameraEvent = async (deps: TIngestDeps, req: TIngestRequest):
 };
 
 const parseEvent = (rawBody: Buffer): TCameraEvent => {
+  assertJsonWithinBounds(rawBody);
   let json: unknown;
   try {
     json = JSON.parse(rawBody.toString('utf8'));

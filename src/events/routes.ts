@@ -1,22 +1,77 @@
-import express, { Router } from 'express';
+import express, { Router, type RequestHandler } from 'express';
+import { CAMERA_CODE } from '../cameras/index.ts';
 import { AppError } from '../shared/app-error.ts';
+import { BodyBudget } from './body-budget.ts';
+import { guardDb } from '../db/index.ts';
 import { ingestCameraEvent, type TIngestDeps } from './ingest-event.ts';
 
+export type TIngestHttpLimits = {
+  /** The largest body accepted. */
+  bodyLimitBytes: number;
+  /** Bytes of bodies received and handled at once (see BodyBudget). */
+  bodyBudgetBytes: number;
+};
+
+/** How long a camera refused for lack of budget should wait: bodies are handled in well under a second. */
+const BUSY_RETRY_AFTER_SECONDS = 1;
+
+const CHARSET = /;\s*charset\s*=\s*("?)([^";\s]*)\1/gi;
+
+/**
+ * JSON text is UTF-8 (RFC 8259 §8.1), and the signature covers the bytes as sent, so a
+ * body in another charset or under a content coding is refused rather than converted
+ * (decompressing would also let a small signed-or-not body grow before any check).
+ */
+const requireUtf8Json: RequestHandler = (req, _res, next) => {
+  if (!req.is('application/json')) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json');
+  for (const [, , charset] of (req.get('content-type') ?? '').matchAll(CHARSET)) {
+    if (charset?.toLowerCase() !== 'utf-8') throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'the only charset accepted is utf-8');
+  }
+  if ((req.get('content-encoding') || 'identity').trim().toLowerCase() !== 'identity') {
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Content-Encoding is not supported: send the JSON as it was signed, uncompressed');
+  }
+  next();
+};
+
+/**
+ * Everything that can refuse a post without its body is decided before a byte of it is
+ * read: the camera id's form, the declared length, the camera itself (from the
+ * directory's cache) and the budget of bodies in flight. The use case checks the camera
+ * again (a cache hit) and then the signature over the raw bytes.
+ */
+const admitBody = (deps: TIngestDeps, limits: TIngestHttpLimits): RequestHandler => {
+  const budget = new BodyBudget(limits.bodyBudgetBytes);
+  return async (req, res, next) => {
+    const code = req.get('x-camera-id');
+    if (!code) throw new AppError('SIGNATURE_MISSING', 'X-Camera-Id header is required');
+    if (!CAMERA_CODE.test(code)) throw new AppError('CAMERA_UNKNOWN', 'X-Camera-Id is not a camera code (1-64 letters, digits, . _ -)');
+    const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
+    if (declared !== undefined && declared > limits.bodyLimitBytes) {
+      throw new AppError('PAYLOAD_TOO_LARGE', `the body exceeds the ${limits.bodyLimitBytes}-byte limit`);
+    }
+    const camera = await guardDb(() => deps.cameras.byCode(code));
+    if (!camera) throw new AppError('CAMERA_UNKNOWN', 'unknown camera');
+    if (!camera.active) throw new AppError('CAMERA_DISABLED', 'this camera is disabled');
+    // A chunked body has no declared length: it may be as large as the limit.
+    const release = budget.take(declared ?? limits.bodyLimitBytes);
+    if (!release) {
+      throw new AppError('BUSY', 'too many bodies are being received at once; retry later', { retryAfter: BUSY_RETRY_AFTER_SECONDS });
+    }
+    res.once('close', release);
+    next();
+  };
+};
+
 /** `POST /v1/camera-events`: a thin adapter over the ingest use case. */
-export const cameraEventRoutes = (deps: TIngestDeps, bodyLimitBytes: number): Router => {
+export const cameraEventRoutes = (deps: TIngestDeps, limits: TIngestHttpLimits): Router => {
   const router = Router();
   router.post(
     '/v1/camera-events',
-    (req, _res, next) => {
-      if (!req.is('application/json')) {
-        next(new AppError('UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json'));
-        return;
-      }
-      next();
-    },
+    requireUtf8Json,
+    admitBody(deps, limits),
     // Raw bytes: the signature covers the body exactly as sent, and JSON is parsed only
     // after the signature checks out.
-    express.raw({ type: () => true, limit: bodyLimitBytes }),
+    express.raw({ type: () => true, limit: limits.bodyLimitBytes, inflate: false }),
     async (req, res) => {
       const result = await ingestCameraEvent(deps, {
         cameraCode: req.get('x-camera-id'),

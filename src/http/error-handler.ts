@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { AppError } from '../shared/app-error.ts';
 
 /** Errors thrown by body parsers (raw-body) carry a `type`; map them to our codes. */
@@ -12,6 +12,22 @@ const fromParserError = (err: { type?: string; status?: number; message?: string
   return undefined;
 };
 
+/** As Go's net/http does: an unread body up to this size is discarded to keep the connection. */
+const MAX_DISCARDED_BODY_BYTES = 256 * 1024;
+
+/**
+ * A post refused before its body was read (unknown camera, too large, busy): Node would
+ * read and discard the rest of it to keep the connection alive. Worth it for a small body;
+ * a large or unbounded (chunked) one closes the connection instead, so an unauthenticated
+ * client cannot make the API spend its reads on bytes it already refused. (A client still
+ * sending may then see the connection reset rather than the answer; it retries either way.)
+ */
+const closeIfLargeBodyUnread = (req: Request, res: Response): void => {
+  if (req.complete) return;
+  const declared = Number(req.headers['content-length'] ?? Number.NaN);
+  if (!(declared <= MAX_DISCARDED_BODY_BYTES)) res.set('Connection', 'close');
+};
+
 /** The one place errors become HTTP answers: `{ error: { code, message, details? } }`. */
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const appError = err instanceof AppError ? err : fromParserError(err as { type?: string });
@@ -22,6 +38,7 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   }
   if (appError.status >= 500) req.log.error({ err: appError.cause ?? appError }, appError.message);
   if (appError.retryAfter) res.set('Retry-After', String(appError.retryAfter));
+  closeIfLargeBodyUnread(req, res);
   res.status(appError.status).json(appError.toJSON());
 };
 

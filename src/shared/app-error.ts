@@ -5,6 +5,7 @@
 export const ERROR_STATUS = {
   VALIDATION_FAILED: 400,
   MALFORMED_JSON: 400,
+  JSON_TOO_COMPLEX: 400,
   INVALID_PLATE: 400,
   INVALID_EVIDENCE: 400,
   CAPTURED_IN_FUTURE: 400,
@@ -25,6 +26,7 @@ export const ERROR_STATUS = {
   /** The environment configuration is wrong; the process does not start. */
   CONFIG_INVALID: 500,
   DEPENDENCY_UNAVAILABLE: 503,
+  BUSY: 503,
 } as const;
 
 export type TErrorCode = keyof typeof ERROR_STATUS;

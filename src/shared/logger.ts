@@ -1,11 +1,21 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type TLogger = Logger;
 
-/** One JSON logger per process; secrets and signatures never reach it (see redact). */
-export const createLogger = (level: string, name: string, fd: 1 | 2 = 1): TLogger =>
-  pino({
-    name,
-    level,
-    redact: { paths: ['req.headers["x-signature"]', 'req.headers.authorization', 'secret', '*.secret'], censor: '[redacted]' },
-  }, pino.destination(fd));
+/**
+ * One JSON logger per process, to standard output unless told otherwise (the admin CLI
+ * logs to standard error, tests capture lines); secrets and signatures never reach it
+ * (see redact).
+ */
+export const createLogger = (level: string, name: string, destination: DestinationStream = pino.destination(1)): TLogger =>
+  pino(
+    {
+      name,
+      level,
+      redact: {
+        paths: ['headers["x-signature"]', 'headers.authorization', 'req.headers["x-signature"]', 'req.headers.authorization', 'secret', '*.secret'],
+        censor: '[redacted]',
+      },
+    },
+    destination,
+  );
