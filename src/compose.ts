@@ -8,6 +8,7 @@ import { createDb, type TDb } from './db/index.ts';
 import { EVENT_MACHINE, EventWriter, referencedEvidence } from './events/index.ts';
 import { RuleCache } from './fines/index.ts';
 import { createApp } from './http/app.ts';
+import { createApiServer } from './http/server.ts';
 import { createMetrics } from './metrics/index.ts';
 import {
   createQueues,
@@ -142,8 +143,8 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
       db: db(),
       redis: redis(),
       logger,
-      bodyLimitBytes: cfg.BODY_LIMIT_BYTES,
-      bodyBudgetBytes: cfg.BODY_BUDGET_BYTES,
+      ingestLimits: { bodyLimitBytes: cfg.BODY_LIMIT_BYTES, bodyBudgetBytes: cfg.BODY_BUDGET_BYTES, bodyReadTimeoutMs: cfg.BODY_READ_TIMEOUT_MS },
+      ingestMetrics: { metrics: metrics(), cameraLabel: cfg.METRICS_CAMERA_LABEL },
       ingest: {
         db: db(),
         writer: eventWriter(),
@@ -176,6 +177,8 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
     cameras,
     eventWriter,
     app,
+    /** The API's HTTP server (not listening yet). */
+    apiServer: () => createApiServer(app(), logger),
     /** Closes what was made, newest first. */
     close: async () => {
       while (closers.length) {

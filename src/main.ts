@@ -39,7 +39,7 @@ if (cfg.API_WORKERS > 1 && cluster.isPrimary) {
   const services = compose(cfg, { name: 'api' });
   const { logger } = services;
   exitOnCrash(logger);
-  const server = services.app().listen(cfg.PORT, () => logger.info({ port: cfg.PORT }, 'api listening'));
+  const server = services.apiServer().listen(cfg.PORT, () => logger.info({ port: cfg.PORT }, 'api listening'));
   let stopMetrics = async () => {};
   if (cluster.isWorker) {
     // The primary serves the metrics of every API process (see above).

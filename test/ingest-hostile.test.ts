@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { request, type IncomingHttpHeaders } from 'node:http';
+import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -221,9 +222,9 @@ const rows: TRow[] = [
     code: 'CAMERA_UNKNOWN',
     check: (a) => expect(a.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/),
   },
-  // Past Node's 16 KB header limit its HTTP parser answers 431 itself, before express
-  // runs: no body of ours, but nothing is read or stored either.
-  { name: 'a header block over 16 KB', body: json({}), signed: false, headers: { 'x-padding': 'p'.repeat(17 * 1024) }, status: 431, code: null },
+  // Past Node's 16 KB header limit its HTTP parser refuses the request before express
+  // runs; the server still answers in the error shape.
+  { name: 'a header block over 16 KB', body: json({}), signed: false, headers: { 'x-padding': 'p'.repeat(17 * 1024) }, status: 431, code: 'HEADERS_TOO_LARGE' },
 
   // A body changed after signing.
   { name: 'a byte appended after signing', body: signedThenChanged, tamperedBody: `${signedThenChanged} `, signed: true, status: 401, code: 'SIGNATURE_INVALID' },
@@ -340,6 +341,40 @@ describe('bodies are not read before the camera and the declared length are chec
   });
 });
 
+describe('requests the HTTP parser or the clock refuses', () => {
+  it('answers a request that is not HTTP in the error shape and closes the connection', async () => {
+    const { port } = new URL(api.baseUrl);
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.write('HELLO THERE\r\n\r\n'));
+      let text = '';
+      socket.on('data', (d) => (text += d.toString('utf8')));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+    expect(raw).toMatch(/connection: close/i);
+    expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toEqual({ error: { code: 'MALFORMED_REQUEST', message: expect.any(String) } });
+  });
+
+  it('closes a body that trickles in past BODY_READ_TIMEOUT_MS, giving its share of the budget back', async () => {
+    const local = await startApi(ctx, { env: { BODY_LIMIT_MB: '1', BODY_BUDGET_MB: '1', BODY_READ_TIMEOUT_MS: '300' } });
+    const hold = request(`${local.baseUrl}/v1/camera-events`, { method: 'POST', headers: { ...unsigned, 'content-length': String(900 * 1024) } });
+    const closed = new Promise<void>((resolve) => {
+      hold.on('error', () => resolve());
+      hold.on('close', () => resolve());
+    });
+    hold.write('x'.repeat(1024));
+    try {
+      await closed;
+      // The budget is free again: a camera's event is admitted and stored.
+      expect((await postEvent({ ...cam, baseUrl: local.baseUrl }, makeEvent())).status).toBe(202);
+    } finally {
+      hold.destroy();
+      await local.close();
+    }
+  });
+});
+
 describe('request log', () => {
   it('writes one short line per request at info; headers only at debug, with the signature redacted', async () => {
     const lines: Record<string, unknown>[] = [];
@@ -357,7 +392,7 @@ describe('request log', () => {
         const found = lines.filter((l) => l.level === 30 && 'status' in l);
         return found.length === 2 ? found : undefined;
       }, 5_000, 'two request lines');
-      const allowed = ['level', 'time', 'pid', 'hostname', 'name', 'reqId', 'method', 'path', 'status', 'ms', 'camera', 'msg'];
+      const allowed = ['level', 'time', 'pid', 'hostname', 'name', 'reqId', 'method', 'path', 'status', 'aborted', 'ms', 'camera', 'msg'];
       for (const line of done) {
         expect(allowed).toEqual(expect.arrayContaining(Object.keys(line)));
         expect(JSON.stringify(line).length).toBeLessThan(300);

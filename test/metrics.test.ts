@@ -46,6 +46,16 @@ describe('metrics', () => {
     try {
       const events = [makeEvent({ plate: { text: '51F-300.01', confidence: 0.95, color: 'WHITE' } }), makeEvent({ plate: { text: '51F-300.02', confidence: 0.95, color: 'WHITE' } })];
       for (const e of events) expect((await postEvent({ baseUrl: api.baseUrl, cameraCode: 'M-CAM', secret: CAMERA_SECRET }, e)).status).toBe(202);
+      expect((await postEvent({ baseUrl: api.baseUrl, cameraCode: 'M-CAM', secret: CAMERA_SECRET }, events[0])).status).toBe(200);
+      expect((await postEvent({ baseUrl: api.baseUrl, cameraCode: 'MADE-UP-1', secret: CAMERA_SECRET }, makeEvent())).status).toBe(403);
+      expect((await postEvent({ baseUrl: api.baseUrl, cameraCode: 'MADE-UP-2', secret: CAMERA_SECRET }, makeEvent())).status).toBe(403);
+      const apiText = (await api.services.metricsText({ pipeline: false })).body;
+      expect(sample(apiText, 'pn_ingest_answers_total', { status: '202', code: 'accepted', camera: 'M-CAM' })).toBe(2);
+      expect(sample(apiText, 'pn_ingest_answers_total', { status: '200', code: 'duplicate', camera: 'M-CAM' })).toBe(1);
+      // Made-up camera codes share one series: they cannot grow the metrics.
+      expect(sample(apiText, 'pn_ingest_answers_total', { status: '403', code: 'CAMERA_UNKNOWN', camera: 'unknown' })).toBe(2);
+      expect(apiText).not.toContain('MADE-UP');
+      expect(sample(apiText, 'pn_ingest_duration_seconds_count', { status: '202' })).toBe(2);
       await eventually(async () => (await ctx.db.case.count({ where: { status: 'PENDING_REVIEW' } })) === 2, 20_000, 'cases in review');
       const text = (await pipeline.services.metricsText({ pipeline: true })).body;
       expect(sample(text, 'pn_stage_items_total', { queue: 'dedup', outcome: 'opened' })).toBe(2);

@@ -35,6 +35,8 @@ const ZEnv = z.object({
    * chunked body counts as BODY_LIMIT_MB); past it a post gets 503 BUSY and Retry-After
    * before its body is read. A body costs a few times its size while handled.
    */
+  /** An admitted camera body must arrive whole within this time (10 MB takes 16 s at 5 Mbit/s). */
+  BODY_READ_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   BODY_BUDGET_MB: z.coerce.number().positive().max(1000).default(32),
   /** Accepted distance between X-Timestamp and server time (replay window). */
   SIGNATURE_TOLERANCE_SECONDS: z.coerce.number().int().positive().default(300),

@@ -1,8 +1,9 @@
-import express, { Router, type RequestHandler } from 'express';
+import express, { Router, type RequestHandler, type Response } from 'express';
 import { CAMERA_CODE } from '../cameras/index.ts';
+import { guardDb } from '../db/index.ts';
+import type { TMetrics } from '../metrics/index.ts';
 import { AppError } from '../shared/app-error.ts';
 import { BodyBudget } from './body-budget.ts';
-import { guardDb } from '../db/index.ts';
 import { ingestCameraEvent, type TIngestDeps } from './ingest-event.ts';
 
 export type TIngestHttpLimits = {
@@ -10,6 +11,29 @@ export type TIngestHttpLimits = {
   bodyLimitBytes: number;
   /** Bytes of bodies received and handled at once (see BodyBudget). */
   bodyBudgetBytes: number;
+  /** An admitted body must have arrived whole within this time, or the connection is closed. */
+  bodyReadTimeoutMs: number;
+};
+
+export type TIngestMetrics = {
+  metrics: Pick<TMetrics, 'ingestAnswers' | 'ingestSeconds'>;
+  /** Label answers with the camera code (only cameras the directory knows: made-up codes cannot add series). */
+  cameraLabel: boolean;
+};
+
+/** What `res.locals` carries for the metrics: the answer's code and the known camera. */
+type TAnswerLocals = { answerCode?: string; camera?: string };
+
+/** Counts every answer of the route, by status, answer code and camera, and times it. */
+const observeAnswers = ({ metrics, cameraLabel }: TIngestMetrics): RequestHandler => (_req, res, next) => {
+  const timer = metrics.ingestSeconds.startTimer();
+  res.once('finish', () => {
+    const locals = res.locals as TAnswerLocals;
+    const status = String(res.statusCode);
+    timer({ status });
+    metrics.ingestAnswers.inc({ status, code: locals.answerCode ?? status, camera: cameraLabel ? (locals.camera ?? 'unknown') : 'all' });
+  });
+  next();
 };
 
 /** How long a camera refused for lack of budget should wait: bodies are handled in well under a second. */
@@ -51,22 +75,39 @@ const admitBody = (deps: TIngestDeps, limits: TIngestHttpLimits): RequestHandler
     }
     const camera = await guardDb(() => deps.cameras.byCode(code));
     if (!camera) throw new AppError('CAMERA_UNKNOWN', 'unknown camera');
+    (res.locals as TAnswerLocals).camera = camera.code;
     if (!camera.active) throw new AppError('CAMERA_DISABLED', 'this camera is disabled');
     // A chunked body has no declared length: it may be as large as the limit.
     const release = budget.take(declared ?? limits.bodyLimitBytes);
     if (!release) {
       throw new AppError('BUSY', 'too many bodies are being received at once; retry later', { retryAfter: BUSY_RETRY_AFTER_SECONDS });
     }
-    res.once('close', release);
+    // A body trickled in slowly would hold its share of the budget for as long as the
+    // sender likes (anyone who knows a camera code can start one): past the deadline the
+    // connection is closed, which gives the share back.
+    const deadline = setTimeout(() => {
+      req.log.warn({ camera: camera.code, timeoutMs: limits.bodyReadTimeoutMs }, 'body not received in time; connection closed');
+      req.destroy();
+    }, limits.bodyReadTimeoutMs);
+    req.once('end', () => clearTimeout(deadline));
+    res.once('close', () => {
+      clearTimeout(deadline);
+      release();
+    });
     next();
   };
 };
 
+const answered = (res: Response, code: string) => {
+  (res.locals as TAnswerLocals).answerCode = code;
+};
+
 /** `POST /v1/camera-events`: a thin adapter over the ingest use case. */
-export const cameraEventRoutes = (deps: TIngestDeps, limits: TIngestHttpLimits): Router => {
+export const cameraEventRoutes = (deps: TIngestDeps, limits: TIngestHttpLimits, observed: TIngestMetrics): Router => {
   const router = Router();
   router.post(
     '/v1/camera-events',
+    observeAnswers(observed),
     requireUtf8Json,
     admitBody(deps, limits),
     // Raw bytes: the signature covers the body exactly as sent, and JSON is parsed only
@@ -79,6 +120,7 @@ export const cameraEventRoutes = (deps: TIngestDeps, limits: TIngestHttpLimits):
         signature: req.get('x-signature'),
         rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
       });
+      answered(res, result.answer.duplicate ? 'duplicate' : result.answer.status);
       res.status(result.httpStatus).json(result.answer);
     },
   );

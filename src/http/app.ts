@@ -3,7 +3,7 @@ import helmet from 'helmet';
 import type { Redis } from 'ioredis';
 import swaggerUi from 'swagger-ui-express';
 import type { TDb } from '../db/index.ts';
-import { cameraEventRoutes, type TIngestDeps } from '../events/index.ts';
+import { cameraEventRoutes, type TIngestDeps, type TIngestHttpLimits, type TIngestMetrics } from '../events/index.ts';
 import type { TLogger } from '../shared/logger.ts';
 import { errorHandler, notFound } from './error-handler.ts';
 import { healthRoutes } from './health.ts';
@@ -15,9 +15,8 @@ export type TAppDeps = {
   redis: Redis;
   logger: TLogger;
   ingest: TIngestDeps;
-  bodyLimitBytes: number;
-  /** Bytes of camera bodies received at once (BODY_BUDGET_MB). */
-  bodyBudgetBytes: number;
+  ingestLimits: TIngestHttpLimits;
+  ingestMetrics: TIngestMetrics;
 };
 
 export const createApp = (deps: TAppDeps): Express => {
@@ -32,7 +31,7 @@ export const createApp = (deps: TAppDeps): Express => {
   });
   // Browser-facing pages get helmet's headers; machine-to-machine JSON does not need them.
   app.use('/docs', helmet(), swaggerUi.serve, swaggerUi.setup(doc));
-  app.use(cameraEventRoutes(deps.ingest, { bodyLimitBytes: deps.bodyLimitBytes, bodyBudgetBytes: deps.bodyBudgetBytes }));
+  app.use(cameraEventRoutes(deps.ingest, deps.ingestLimits, deps.ingestMetrics));
   app.use(notFound);
   app.use(errorHandler);
   return app;

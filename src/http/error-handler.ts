@@ -33,9 +33,12 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const appError = err instanceof AppError ? err : fromParserError(err as { type?: string });
   if (!appError) {
     req.log.error({ err }, 'unhandled error');
+    res.locals.answerCode = 'INTERNAL';
     res.status(500).json(new AppError('INTERNAL', 'internal error').toJSON());
     return;
   }
+  // The answer's code, for the routes' metrics (see events/routes.ts).
+  res.locals.answerCode = appError.code;
   if (appError.status >= 500) req.log.error({ err: appError.cause ?? appError }, appError.message);
   if (appError.retryAfter) res.set('Retry-After', String(appError.retryAfter));
   closeIfLargeBodyUnread(req, res);

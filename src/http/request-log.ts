@@ -15,7 +15,8 @@ const summary = (req: Request, res: Response, ms: number) => {
   return {
     method: req.method,
     path: path.length > MAX_LOGGED_PATH ? `${path.slice(0, MAX_LOGGED_PATH)}…` : path,
-    status: res.statusCode,
+    // A client that hung up before its answer was sent has no status of ours.
+    ...(res.writableFinished ? { status: res.statusCode } : { status: null, aborted: true }),
     ms,
     // Only a well-formed id: anything else is attacker-sized and says nothing useful.
     ...(camera && CAMERA_CODE.test(camera) ? { camera } : {}),

@@ -4,6 +4,8 @@
  */
 export const ERROR_STATUS = {
   VALIDATION_FAILED: 400,
+  /** Node's HTTP parser could not read the request. */
+  MALFORMED_REQUEST: 400,
   MALFORMED_JSON: 400,
   JSON_TOO_COMPLEX: 400,
   INVALID_PLATE: 400,
@@ -17,10 +19,12 @@ export const ERROR_STATUS = {
   CAMERA_UNKNOWN: 403,
   CAMERA_DISABLED: 403,
   NOT_FOUND: 404,
+  REQUEST_TIMEOUT: 408,
   /** The request contradicts what is stored (a duplicate, a changed rule, a letter already re-driven). */
   CONFLICT: 409,
   EVENT_ID_CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
+  HEADERS_TOO_LARGE: 431,
   UNSUPPORTED_MEDIA_TYPE: 415,
   INTERNAL: 500,
   /** The environment configuration is wrong; the process does not start. */

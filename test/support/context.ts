@@ -115,7 +115,7 @@ export const startApi = async (
 ): Promise<{ baseUrl: string; server: Server; services: TServices; close: () => Promise<void> }> => {
   const services = testServices(ctx, opts);
   const server = await new Promise<Server>((resolve) => {
-    const s = services.app().listen(0, '127.0.0.1', () => resolve(s));
+    const s = services.apiServer().listen(0, '127.0.0.1', () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
   return {
