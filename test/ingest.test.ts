@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postEvent, signedHeaders, type TCameraCredentials } from '../scripts/camera-client.ts';
@@ -94,16 +94,18 @@ describe('POST /v1/camera-events, accepted', () => {
     expect(readdirSync(dir).filter((f) => f === sha)).toHaveLength(1);
   });
 
-  it('accepts JPEG evidence and a speeding event with its speeds', async () => {
-    const res = await postEvent(
-      cam,
-      makeEvent({
-        violation: 'SPEEDING',
-        speed: { measuredKmh: 78, limitKmh: 60 },
-        evidence: [{ kind: 'image', contentType: 'image/jpeg', data: sampleJpegHeader(64).toString('base64') }],
-      }),
-    );
-    expect(res.status).toBe(202);
+  it('accepts JPEG evidence and a speeding event with its speeds, storing both', async () => {
+    const jpeg = sampleJpegHeader(64);
+    const event = makeEvent({
+      violation: 'SPEEDING',
+      speed: { measuredKmh: 78, limitKmh: 60 },
+      evidence: [{ kind: 'image', contentType: 'image/jpeg', data: jpeg.toString('base64') }],
+    });
+    expect((await postEvent(cam, event)).status).toBe(202);
+    const stored = await ctx.db.cameraEvent.findFirstOrThrow({ where: { deviceEventId: event.eventId }, include: { evidence: true } });
+    expect(stored).toMatchObject({ violation: 'SPEEDING', speedMeasuredKmh: 78, speedLimitKmh: 60, plate: '51F12345', plateFormat: 'CAR_OR_OLD_MOTORBIKE' });
+    expect(stored.evidence.map((e) => [e.contentType, e.sizeBytes, e.sha256])).toEqual([['image/jpeg', jpeg.length, ContentStore.sha256(jpeg)]]);
+    expect(readFileSync(new ContentStore(ctx.evidenceDir, false).pathOf(stored.evidence[0]!.sha256)).equals(jpeg)).toBe(true);
   });
 
   it('keeps an event whose camera certificate had expired at capture time, marked rejected, and does not queue it', async () => {
@@ -221,11 +223,19 @@ describe('POST /v1/camera-events, refused', () => {
     await expectError(await postRaw(body, { ...signedHeaders(cam, body), 'Content-Type': 'application/x-www-form-urlencoded' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
   });
 
-  it('never uses an eventId as a path or in SQL text', async () => {
+  it('refuses an eventId that is not a plain token, and never puts a value into SQL text', async () => {
+    const before = await ctx.db.cameraEvent.count();
     const res = await postEvent(cam, makeEvent({ eventId: "../../etc/passwd'; DROP TABLE camera_event;--" }));
     const err = await expectError(res, 400, 'VALIDATION_FAILED');
     expect(err.details![0]!.path).toBe('eventId');
-    expect(await ctx.db.cameraEvent.count()).toBeGreaterThan(0);
+    expect(await ctx.db.cameraEvent.count()).toBe(before);
+    // A free-text field may carry quotes: it is stored verbatim, because values travel as
+    // statement parameters, never as SQL text.
+    const sqlish = "Ngã tư '); DROP TABLE camera_event; -- \\' OR 1=1";
+    const event = makeEvent({ location: { lat: 10.8, lng: 106.7, description: sqlish } });
+    expect((await postEvent(cam, event)).status).toBe(202);
+    expect(await ctx.db.cameraEvent.count()).toBe(before + 1);
+    expect((await ctx.db.cameraEvent.findFirstOrThrow({ where: { deviceEventId: event.eventId } })).locationDescription).toBe(sqlish);
   });
 
   it('404 in the same error shape for an unknown route', async () => {
