@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { TDb } from '../db/client.ts';
+import type { TDb } from '../db/index.ts';
 import { appendAudit } from '../audit/index.ts';
 import { AppError } from '../shared/app-error.ts';
 import { parseInput } from './parse-input.ts';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { VehicleClass, Violation } from '../generated/prisma/enums.ts';
+import { AppError } from '../shared/app-error.ts';
 
 const ZRange = z.object({ min: z.number().int().nonnegative().optional(), max: z.number().int().nonnegative().optional() }).strict();
 
@@ -77,7 +78,7 @@ export const readRuleFile = (path: string): TFineRule[] => {
   const codes = new Set<string>();
   return file.rules.map((r) => {
     const key = `${r.code}@${r.version}`;
-    if (codes.has(key)) throw new Error(`${path}: rule ${key} appears twice`);
+    if (codes.has(key)) throw new AppError('INVALID_INPUT', `${path}: rule ${key} appears twice`);
     codes.add(key);
     return {
       code: r.code,

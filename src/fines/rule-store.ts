@@ -1,4 +1,4 @@
-import type { TDb } from '../db/client.ts';
+import type { TDb, TTx } from '../db/index.ts';
 import { AppError } from '../shared/app-error.ts';
 import { appendAudit } from '../audit/index.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
@@ -36,10 +36,10 @@ const fromRow = (r: Prisma.FineRuleGetPayload<object>): TFineRule => ({
 
 const COMPARED = ['violation', 'vehicleClasses', 'conditions', 'fineMin', 'fineMax', 'points', 'decree', 'article', 'clause', 'point', 'communeCompetent', 'effectiveFrom', 'effectiveTo'] as const;
 
-export const loadAllRules = async (db: TDb): Promise<TFineRule[]> => (await db.fineRule.findMany()).map(fromRow);
+export const loadAllRules = async (db: TTx): Promise<TFineRule[]> => (await db.fineRule.findMany()).map(fromRow);
 
 /** What loading these rules would change; nothing is written. */
-export const planRules = async (db: TDb, rules: TFineRule[]): Promise<TRulePlan> => {
+export const planRules = async (db: TTx, rules: TFineRule[]): Promise<TRulePlan> => {
   const stored = new Map((await loadAllRules(db)).map((r) => [`${r.code}@${r.version}`, r]));
   const plan: TRulePlan = { add: [], unchanged: [], conflicts: [] };
   for (const rule of rules) {
@@ -72,7 +72,7 @@ export class RuleConflictError extends AppError {
  */
 export const applyRules = async (db: TDb, rules: TFineRule[], actor: string): Promise<TRulePlan> => {
   return db.$transaction(async (tx) => {
-    const plan = await planRules(tx as unknown as TDb, rules);
+    const plan = await planRules(tx, rules);
     if (plan.conflicts.length > 0) {
       throw new RuleConflictError(
         plan.conflicts.map((c) => `${c.rule.code}@${c.rule.version} is already loaded with other content (${c.differences.join('; ')}); add it as a new version`).join('\n'),

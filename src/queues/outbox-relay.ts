@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { TDb } from '../db/client.ts';
+import type { TDb } from '../db/index.ts';
 import type { TLogger } from '../shared/logger.ts';
 import { withTimeout } from '../shared/with-timeout.ts';
 import { JOB_OPTIONS } from './job-options.ts';

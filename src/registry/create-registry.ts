@@ -1,5 +1,5 @@
 import type { TConfig } from '../config/index.ts';
-import type { TDb } from '../db/client.ts';
+import type { TDb } from '../db/index.ts';
 import { DatabaseRegistry } from './database-registry.ts';
 import { HttpRegistry } from './http-registry.ts';
 import type { VehicleRegistry } from './vehicle-registry.ts';

@@ -1,4 +1,4 @@
-import type { TDb } from '../db/client.ts';
+import type { TDb } from '../db/index.ts';
 import type { OwnerType, PlateColor, VehicleClass } from '../generated/prisma/enums.ts';
 import type { TRegistryQuery, TRegistryRecord, VehicleRegistry } from './vehicle-registry.ts';
 

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
-import type { TDb } from '../db/client.ts';
+import { unnestSql, type TDb } from '../db/index.ts';
 import { appendAudit } from '../audit/index.ts';
 import { OwnerType, PlateColor, VehicleClass } from '../generated/prisma/enums.ts';
 import { parsePlate } from '../plates/index.ts';
@@ -152,10 +152,17 @@ export const importRegistryCsv = async (db: TDb, text: string, actor: string): P
           const counts = await tx.$queryRaw<{ created: number; updated: number }[]>`
             WITH upserted AS (
               INSERT INTO registration (id, plate, plate_color, valid_from, vehicle_class, make, model, color, owner_id, valid_to)
-              SELECT gen_random_uuid(), t.* FROM unnest(${chunk.map((r) => r.normalised)}::text[], ${chunk.map((r) => r.plate_color)}::"PlateColor"[],
-                ${chunk.map((r) => r.valid_from.toISOString())}::timestamptz[], ${chunk.map((r) => r.vehicle_class)}::"VehicleClass"[],
-                ${chunk.map((r) => r.make)}::text[], ${chunk.map((r) => r.model)}::text[], ${chunk.map((r) => r.color)}::text[],
-                ${chunk.map((r) => ownerIds.get(rowOwnerKey(r))!)}::uuid[], ${chunk.map((r) => r.valid_to?.toISOString() ?? null)}::timestamptz[]) AS t
+              SELECT gen_random_uuid(), t.* FROM ${unnestSql(chunk, {
+                plate: ['text', (r) => r.normalised],
+                plate_color: ['"PlateColor"', (r) => r.plate_color],
+                valid_from: ['timestamptz', (r) => r.valid_from],
+                vehicle_class: ['"VehicleClass"', (r) => r.vehicle_class],
+                make: ['text', (r) => r.make],
+                model: ['text', (r) => r.model],
+                color: ['text', (r) => r.color],
+                owner_id: ['uuid', (r) => ownerIds.get(rowOwnerKey(r))],
+                valid_to: ['timestamptz', (r) => r.valid_to],
+              })}
               ON CONFLICT (plate, plate_color, valid_from) DO UPDATE SET vehicle_class = EXCLUDED.vehicle_class, make = EXCLUDED.make,
                 model = EXCLUDED.model, color = EXCLUDED.color, owner_id = EXCLUDED.owner_id, valid_to = EXCLUDED.valid_to, updated_at = now()
               WHERE (registration.vehicle_class, registration.make, registration.model, registration.color, registration.owner_id, registration.valid_to)

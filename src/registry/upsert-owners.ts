@@ -1,5 +1,4 @@
-import type { Prisma } from '../generated/prisma/client.ts';
-import type { TDb } from '../db/client.ts';
+import { unnestSql, type TTx } from '../db/index.ts';
 import type { TRegistryOwner } from './vehicle-registry.ts';
 
 export const ownerKey = (o: Pick<TRegistryOwner, 'ownerType' | 'idNumber'>): string => `${o.ownerType}|${o.idNumber}`;
@@ -10,17 +9,22 @@ export const ownerKey = (o: Pick<TRegistryOwner, 'ownerType' | 'idNumber'>): str
  * `ownerKey`, and how many were created and updated.
  */
 export const upsertOwners = async (
-  db: TDb | Prisma.TransactionClient,
+  db: TTx,
   owners: TRegistryOwner[],
 ): Promise<{ ids: Map<string, string>; created: number; updated: number }> => {
   const ids = new Map<string, string>();
   if (owners.length === 0) return { ids, created: 0, updated: 0 };
-  const col = <T>(f: (o: TRegistryOwner) => T) => owners.map(f);
   const rows = await db.$queryRaw<{ id: string; k: string; change: 'created' | 'updated' | null }[]>`
     WITH input AS (
-      SELECT * FROM unnest(${col((o) => o.ownerType)}::"OwnerType"[], ${col((o) => o.idNumber)}::text[], ${col((o) => o.name)}::text[],
-        ${col((o) => o.address)}::text[], ${col((o) => o.province)}::text[], ${col((o) => o.email)}::text[], ${col((o) => o.phone)}::text[])
-      AS t(owner_type, id_number, name, address, province, email, phone)
+      SELECT * FROM ${unnestSql(owners, {
+        owner_type: ['"OwnerType"', (o) => o.ownerType],
+        id_number: ['text', (o) => o.idNumber],
+        name: ['text', (o) => o.name],
+        address: ['text', (o) => o.address],
+        province: ['text', (o) => o.province],
+        email: ['text', (o) => o.email],
+        phone: ['text', (o) => o.phone],
+      })}
     ), upserted AS (
       INSERT INTO owner (id, owner_type, id_number, name, address, province, email, phone)
       SELECT gen_random_uuid(), i.* FROM input i

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
 import { link, mkdir, open, readdir, readFile, rename, stat, unlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
+import { AppError } from '../shared/app-error.ts';
 
 const SHA256 = /^[0-9a-f]{64}$/;
 const isErrno = (err: unknown, code: string): boolean => (err as NodeJS.ErrnoException).code === code;
@@ -27,7 +28,7 @@ export class ContentStore {
   static sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
   pathOf(sha256: string): string {
-    if (!SHA256.test(sha256)) throw new Error('not a sha256');
+    if (!SHA256.test(sha256)) throw new AppError('INVALID_INPUT', 'not a sha256');
     return join(this.dir, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
   }
 

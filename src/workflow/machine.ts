@@ -1,4 +1,5 @@
 import type { TStageQueue } from '../queues/index.ts';
+import { AppError } from '../shared/app-error.ts';
 
 /**
  * Who performs a transition: an automated stage (its queue), or a party outside the
@@ -61,7 +62,7 @@ export class Machine<S extends string> {
   /** The declared transition, or an error naming the move that does not exist. */
   transition(from: S | null, to: S): TTransition<S> {
     const t = this.transitions.find((x) => x.from === from && x.to === to);
-    if (!t) throw new Error(`${this.entity}: no transition ${from ?? '∅'} → ${to}`);
+    if (!t) throw new AppError('CONFLICT', `${this.entity}: no transition ${from ?? '∅'} → ${to}`);
     return t;
   }
 
