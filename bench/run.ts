@@ -70,7 +70,7 @@ await applyMigrations(dbUrl);
   await addCamera(deps, { code: 'BENCH-CAM', siteCode: 'BENCH', agency: 'bench', certNumber: 'b', certExpiresAt: new Date(Date.now() + 86400_000), secret: SECRET });
   await db.$disconnect();
 }
-const apiEnv = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_API_')).map(([k, v]) => [k.slice(10), v ?? ''])), DATABASE_URL: dbUrl, CAMERA_SECRET_KEY: KEY, EVIDENCE_DIR: evidenceDir, LOG_LEVEL: 'warn', DB_POOL_MAX: '20', NODE_ENV: 'production' };
+const apiEnv = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_API_')).map(([k, v]) => [k.slice(10), v ?? ''])), DATABASE_URL: dbUrl, CAMERA_SECRET_KEY: KEY, AUDIT_CHECKPOINT_KEY: randomBytes(32).toString('base64'), EVIDENCE_DIR: evidenceDir, LOG_LEVEL: 'warn', DB_POOL_MAX: '20', NODE_ENV: 'production' };
 await startProcess('src/main.ts', apiEnv, 3901);
 await startProcess('bench/bare-server.ts', {}, 3902);
 

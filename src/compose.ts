@@ -1,6 +1,7 @@
 // The one composition root: the API, the workers, the admin CLI, the tests and the bench
 // build their parts here, from one configuration, so each part is wired once.
 import type { Redis } from 'ioredis';
+import { checkpointMarginMs, checkpointSummary, verifyAudit, writeCheckpoint, type TEntityRef } from './audit/index.ts';
 import { CameraDirectory } from './cameras/index.ts';
 import { CASE_MACHINE, pipelineStages } from './cases/index.ts';
 import type { TConfig } from './config/index.ts';
@@ -116,6 +117,21 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
         onRedrive: (r) => metrics().redriven.inc({ entity: r.entity, state: r.state, queue: r.queue }, r.ids.length),
       }),
   );
+  const audit = lazy(() => {
+    const key = cfg.AUDIT_CHECKPOINT_KEY;
+    const marginMs = checkpointMarginMs({ connectMs: cfg.DB_CONNECT_TIMEOUT_MS, queryMs: cfg.DB_QUERY_TIMEOUT_MS });
+    const everyMs = cfg.AUDIT_CHECKPOINT_INTERVAL_SECONDS * 1000;
+    // One checkpoint is due per interval: an entry two intervals past the margin and still uncovered deserves a warning.
+    const staleMs = 2 * everyMs + marginMs;
+    return {
+      everyMs,
+      marginMs,
+      staleMs,
+      /** Writes the next signed checkpoint (null: no new entry is old enough yet); its digest goes to `log`. */
+      checkpoint: (log: TLogger = logger) => writeCheckpoint(db(), { key, marginMs }, log),
+      verify: (entity?: TEntityRef) => verifyAudit(db(), { key, staleMs, entity }),
+    };
+  });
   const maintenanceTasks = lazy((): TMaintenanceTask[] => [
     { name: 'reconcile', everyMs: cfg.RECONCILE_INTERVAL_SECONDS * 1000, run: () => reconciler().runOnce() },
     {
@@ -125,6 +141,14 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
         const report = await evidence().sweep((shas) => referencedEvidence(db(), shas), cfg.EVIDENCE_ORPHAN_AGE_SECONDS * 1000);
         log.info(report, 'evidence sweep');
         return report;
+      },
+    },
+    {
+      name: 'audit-checkpoint',
+      everyMs: audit().everyMs,
+      run: async (log) => {
+        const cp = await audit().checkpoint(log);
+        return cp ? checkpointSummary(cp) : { written: false };
       },
     },
   ]);
@@ -173,6 +197,7 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
     metricsText,
     relay,
     reconciler,
+    audit,
     maintenanceTasks,
     cameras,
     eventWriter,

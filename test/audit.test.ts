@@ -1,6 +1,8 @@
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendAudit, verifyAuditChain } from '../src/audit/index.ts';
 import { createTestContext, type TTestContext } from './support/context.ts';
+import { asSuperuser } from './support/tamper.ts';
 
 let ctx: TTestContext;
 beforeAll(async () => {
@@ -20,7 +22,10 @@ describe('audit log', () => {
 
     const rows = await ctx.db.auditEntry.findMany({ where: entity, orderBy: { id: 'asc' } });
     expect(rows[1]!.prevHash).toBe(rows[0]!.hash);
-    await ctx.pool.query(`UPDATE audit_entry SET actor = 'officer:8' WHERE id = $1`, [rows[1]!.id]);
+    const edit = (q: pg.Pool | pg.PoolClient) => q.query(`UPDATE audit_entry SET actor = 'officer:8' WHERE id = $1`, [rows[1]!.id]);
+    await expect(edit(ctx.pool)).rejects.toThrow('audit_entry is append-only: UPDATE refused');
+    expect(await verifyAuditChain(ctx.db, 'case', 'c-1')).toBeNull();
+    await asSuperuser(ctx.pool, edit);
     expect(await verifyAuditChain(ctx.db, 'case', 'c-1')).toBe(rows[1]!.id);
   });
 });

@@ -37,6 +37,19 @@ describe('configuration', () => {
     expect(() => loadConfig({ CAMERA_SECRET_KEY: Buffer.alloc(16).toString('base64') })).toThrow(/CAMERA_SECRET_KEY/);
   });
 
+  it('requires AUDIT_CHECKPOINT_KEY in production, of at least 32 bytes', () => {
+    const cameraKey = { CAMERA_SECRET_KEY: Buffer.alloc(32, 1).toString('base64') };
+    expect(() => loadConfig({ NODE_ENV: 'production', ...cameraKey })).toThrow('AUDIT_CHECKPOINT_KEY: required in production');
+    expect(() => loadConfig({ AUDIT_CHECKPOINT_KEY: Buffer.alloc(16).toString('base64') })).toThrow(/AUDIT_CHECKPOINT_KEY: must be base64 of at least 32 bytes/);
+    expect(() => loadConfig({ AUDIT_CHECKPOINT_KEY: 'not base64 but long enough to pass a length check' })).toThrow(/AUDIT_CHECKPOINT_KEY: must be base64/);
+    const key = Buffer.alloc(48, 3);
+    const cfg = loadConfig({ NODE_ENV: 'production', ...cameraKey, AUDIT_CHECKPOINT_KEY: key.toString('base64') });
+    expect(cfg.AUDIT_CHECKPOINT_KEY.equals(key)).toBe(true);
+    expect(cfg.AUDIT_CHECKPOINT_INTERVAL_SECONDS).toBe(3600);
+    // Outside production a fixed development key, fit for nothing else.
+    expect(loadConfig({}).AUDIT_CHECKPOINT_KEY).toHaveLength(32);
+  });
+
   it('honours the db index in REDIS_URL', async () => {
     // The test's server, another db index than the one REDIS_URL names, a key of this run.
     const url = new URL(REDIS_URL);

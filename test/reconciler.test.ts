@@ -138,7 +138,7 @@ describe('reconciler', () => {
     const workers = [await startMaintenance(tasks, deps), await startMaintenance(tasks, deps)];
     closers.push(() => Promise.all(workers.map((w) => w.close())));
     expect(await services.queues().maintenance.getGlobalConcurrency()).toBe(1);
-    expect((await services.queues().maintenance.getJobSchedulers()).map((s) => s.key).sort()).toEqual(['reconcile', 'sweep-evidence']);
+    expect((await services.queues().maintenance.getJobSchedulers()).map((s) => s.key).sort()).toEqual(['audit-checkpoint', 'reconcile', 'sweep-evidence']);
     await eventually(async () => runs.length >= 3, 15_000, 'three scheduled runs');
     const sorted = runs.sort((a, b) => a[0] - b[0]);
     for (let i = 1; i < sorted.length; i++) expect(sorted[i]![0]).toBeGreaterThanOrEqual(sorted[i - 1]![1]);

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { auditCommands } from './commands/audit.ts';
 import { cameraCommands } from './commands/camera.ts';
 import { casesCommands } from './commands/cases.ts';
 import { finesCommands } from './commands/fines.ts';
@@ -10,7 +11,7 @@ import type { TAdminDeps, TCommandGroup } from './deps.ts';
 import { errorLines } from './error-lines.ts';
 
 /** The command groups, in the order `--help` lists them; a new group is one file and one entry here. */
-const GROUPS: TCommandGroup[] = [siteCommands, cameraCommands, registryCommands, finesCommands, pipelineCommands, casesCommands, jobsCommands];
+const GROUPS: TCommandGroup[] = [siteCommands, cameraCommands, registryCommands, finesCommands, pipelineCommands, casesCommands, jobsCommands, auditCommands];
 
 /**
  * The admin CLI as a value: every command reads and writes through `deps` only, and

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { canonicalJson } from '../shared/canonical-json.ts';
-import type { TTx } from '../db/index.ts';
 
 export type TAuditInput = {
   actor: string;
@@ -42,15 +41,3 @@ export const chainHash = (prevHash: string | null, e: TAuditInput & { at: Date }
   createHash('sha256').update(`${prevHash ?? ''}|${contentHash(e)}`).digest('hex');
 
 export const draftAudit = (e: TAuditInput, at = new Date()): TAuditDraft => ({ ...e, at, contentHash: contentHash({ ...e, at }) });
-
-/** Recomputes an entity's chain; returns the id of the first entry that does not verify. */
-export const verifyAuditChain = async (db: TTx, entityType: string, entityId: string): Promise<bigint | null> => {
-  const rows = await db.auditEntry.findMany({ where: { entityType, entityId }, orderBy: { id: 'asc' } });
-  let prev: string | null = null;
-  for (const r of rows) {
-    const expected = chainHash(prev, { ...r, data: (r.data ?? null) as Prisma.InputJsonValue | null });
-    if (r.prevHash !== prev || r.hash !== expected) return r.id;
-    prev = r.hash;
-  }
-  return null;
-};

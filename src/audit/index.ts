@@ -1,4 +1,11 @@
-export { chainHash, contentHash, draftAudit, verifyAuditChain } from './audit-log.ts';
+export { chainHash, contentHash, draftAudit } from './audit-log.ts';
 export type { TAuditDraft, TAuditInput } from './audit-log.ts';
 export { appendAudit, appendAuditSql } from './audit-sql.ts';
 export type { TAppendOptions } from './audit-sql.ts';
+export type { TEntityRef } from './audit-reads.ts';
+export type { TChainBreak } from './chain-check.ts';
+export type { TCheckpoint } from './checkpoint-digest.ts';
+export { checkpointMarginMs, checkpointSummary, writeCheckpoint } from './write-checkpoint.ts';
+export type { TCheckpointOptions } from './write-checkpoint.ts';
+export { verifyAudit, verifyAuditChain } from './verify-audit.ts';
+export type { TAuditReport, TCheckpointFailure, TVerifyOptions } from './verify-audit.ts';

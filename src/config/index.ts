@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../shared/app-error.ts';
 
 const DEV_CAMERA_SECRET_KEY = Buffer.alloc(32, 7).toString('base64');
+const DEV_AUDIT_CHECKPOINT_KEY = Buffer.alloc(32, 9).toString('base64');
 
 const ZBool = z
   .enum(['true', 'false', '1', '0'])
@@ -53,6 +54,14 @@ const ZEnv = z.object({
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be base64 of exactly 32 bytes')
     .optional(),
+  /** base64 of at least 32 random bytes; signs the audit checkpoints (HMAC-SHA256). */
+  AUDIT_CHECKPOINT_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64')
+    .refine((v) => Buffer.from(v, 'base64').length >= 32, 'must be base64 of at least 32 bytes')
+    .optional(),
+  /** How often a signed checkpoint of the audit log is written (one run at a time across all worker processes). */
+  AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().positive().default(3_600),
   /** Plate reads below this confidence are flagged LOW_CONFIDENCE_READ for an officer. */
   PLATE_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.85),
   /** `database` (the registry table, default) or `http` (a national registry service at REGISTRY_URL). */
@@ -92,8 +101,9 @@ const ZEnv = z.object({
   EVIDENCE_ORPHAN_AGE_SECONDS: z.coerce.number().int().positive().default(86_400),
 });
 
-export type TConfig = Omit<z.infer<typeof ZEnv>, 'CAMERA_SECRET_KEY'> & {
+export type TConfig = Omit<z.infer<typeof ZEnv>, 'CAMERA_SECRET_KEY' | 'AUDIT_CHECKPOINT_KEY'> & {
   CAMERA_SECRET_KEY: Buffer;
+  AUDIT_CHECKPOINT_KEY: Buffer;
   BODY_LIMIT_BYTES: number;
   BODY_BUDGET_BYTES: number;
 };
@@ -113,19 +123,22 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): TConfig => {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid environment configuration:\n${lines.join('\n')}`);
   }
-  const { CAMERA_SECRET_KEY, ...rest } = parsed.data;
+  const { CAMERA_SECRET_KEY, AUDIT_CHECKPOINT_KEY, ...rest } = parsed.data;
   if (rest.REGISTRY_MODE === 'http' && !rest.REGISTRY_URL) {
     throw new ConfigError('Invalid environment configuration:\n  REGISTRY_URL: required when REGISTRY_MODE=http');
   }
   if (rest.BODY_BUDGET_MB < rest.BODY_LIMIT_MB) {
     throw new ConfigError('Invalid environment configuration:\n  BODY_BUDGET_MB: must be at least BODY_LIMIT_MB, or a body at the limit is never admitted');
   }
-  if (!CAMERA_SECRET_KEY && rest.NODE_ENV === 'production') {
-    throw new ConfigError('Invalid environment configuration:\n  CAMERA_SECRET_KEY: required in production');
+  // A development default would be a published key: production must bring its own.
+  const missing = Object.entries({ CAMERA_SECRET_KEY, AUDIT_CHECKPOINT_KEY }).filter(([, v]) => !v).map(([k]) => k);
+  if (missing.length > 0 && rest.NODE_ENV === 'production') {
+    throw new ConfigError(`Invalid environment configuration:\n${missing.map((k) => `  ${k}: required in production`).join('\n')}`);
   }
   return {
     ...rest,
     CAMERA_SECRET_KEY: Buffer.from(CAMERA_SECRET_KEY ?? DEV_CAMERA_SECRET_KEY, 'base64'),
+    AUDIT_CHECKPOINT_KEY: Buffer.from(AUDIT_CHECKPOINT_KEY ?? DEV_AUDIT_CHECKPOINT_KEY, 'base64'),
     BODY_LIMIT_BYTES: Math.round(rest.BODY_LIMIT_MB * 1024 * 1024),
     BODY_BUDGET_BYTES: Math.round(rest.BODY_BUDGET_MB * 1024 * 1024),
   };

@@ -27,6 +27,8 @@ export const ERROR_STATUS = {
   HEADERS_TOO_LARGE: 431,
   UNSUPPORTED_MEDIA_TYPE: 415,
   INTERNAL: 500,
+  /** The audit log or its checkpoints do not verify (admin CLI, checkpoint task): history was changed or lost. */
+  AUDIT_BROKEN: 500,
   /** The environment configuration is wrong; the process does not start. */
   CONFIG_INVALID: 500,
   DEPENDENCY_UNAVAILABLE: 503,
