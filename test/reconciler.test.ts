@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { postEvent, type TCameraCredentials } from '../scripts/camera-client.ts';
 import { applyRules, readRuleFile, RULE_TABLES_DIR } from '../src/fines/index.ts';
-import { pipelineStatus, startMaintenance } from '../src/queues/index.ts';
+import { maintenanceQueue, pipelineStatus, startMaintenance } from '../src/queues/index.ts';
 import { RegistryUnavailableError, type VehicleRegistry } from '../src/registry/index.ts';
 import { ContentStore } from '../src/storage/index.ts';
 import { CAMERA_SECRET, createTestContext, seedSite, startApi, startPipeline, testServices, type TTestContext } from './support/context.ts';
@@ -115,18 +115,26 @@ describe('reconciler', () => {
     // The second case's job is recorded as a dead letter (as if it had failed for good).
     await ctx.db.failedJob.create({ data: { queue: 'owner', jobId: 'x', payload: { ids: [letteredCase] }, reason: 'test', attempts: 10 } });
     await ages();
+    // An event whose outbox row the relay has not taken yet (the relay is stopped).
+    await p.stop();
+    closers.pop();
+    const [queued] = await post(['30G-333.33']);
+    const queuedEvent = (await ctx.db.cameraEvent.findFirstOrThrow({ where: { deviceEventId: queued!.eventId } })).id;
+    await ages();
     const services = testServices(ctx, { env: FAST });
     closers.push(services.close);
     const redriven = (await services.reconciler().runOnce()).flatMap((r) => r.ids);
     expect(redriven).not.toContain(waitingCase);
     expect(redriven).not.toContain(letteredCase);
+    expect(redriven).not.toContain(queuedEvent);
+    expect(await ctx.db.outboxMessage.count({ where: { entityId: queuedEvent } })).toBe(1);
     expect(await ctx.db.case.count({ where: { id: { in: [waitingCase, letteredCase] }, status: 'DETECTED' } })).toBe(2);
   });
 
-  it('runs on a schedule, one run at a time across processes', async () => {
+  it('runs on a schedule, one run at a time across processes, and keeps running after Redis loses its keys', async () => {
     const services = testServices(ctx, { env: { ...FAST, RECONCILE_INTERVAL_SECONDS: '1' } });
     closers.push(services.close);
-    // Each run takes 600 ms while two workers poll a 1 s schedule: the runs must never overlap.
+    // Each run takes 600 ms while two processes poll a 1 s schedule: the runs must never overlap.
     const runs: [number, number][] = [];
     const slowRun = async () => {
       const start = Date.now();
@@ -134,12 +142,19 @@ describe('reconciler', () => {
       runs.push([start, Date.now()]);
     };
     const tasks = services.maintenanceTasks().map((t) => (t.name === 'reconcile' ? { ...t, run: slowRun } : t));
-    const deps = { queue: services.queues().maintenance, connection: services.workerRedis(), prefix: ctx.prefix, logger: services.logger };
-    const workers = [await startMaintenance(tasks, deps), await startMaintenance(tasks, deps)];
-    closers.push(() => Promise.all(workers.map((w) => w.close())));
-    expect(await services.queues().maintenance.getGlobalConcurrency()).toBe(1);
-    expect((await services.queues().maintenance.getJobSchedulers()).map((s) => s.key).sort()).toEqual(['audit-checkpoint', 'reconcile', 'sweep-evidence']);
-    await eventually(async () => runs.length >= 3, 15_000, 'three scheduled runs');
+    const deps = { queueConnection: services.redis(), workerConnection: services.workerRedis(), prefix: ctx.prefix, logger: services.logger, checkEveryMs: 300 };
+    const processes = [await startMaintenance(tasks, deps), await startMaintenance(tasks, deps)];
+    closers.push(() => Promise.all(processes.map((p) => p.close())));
+    const reconcileQueue = processes[0]!.queues.find((q) => q.name === maintenanceQueue('reconcile'))!;
+    expect(processes[0]!.queues.map((q) => q.name).sort()).toEqual(['maintenance-audit-checkpoint', 'maintenance-reconcile', 'maintenance-sweep-evidence']);
+    expect(await reconcileQueue.getGlobalConcurrency()).toBe(1);
+    await eventually(async () => runs.length >= 2, 15_000, 'two scheduled runs');
+
+    // Redis forgets everything: the schedules come back by themselves and the runs go on.
+    await wipeQueues();
+    const seen = runs.length;
+    await eventually(async () => runs.length >= seen + 2, 15_000, 'scheduled runs after the wipe');
+    expect(await reconcileQueue.getGlobalConcurrency()).toBe(1);
     const sorted = runs.sort((a, b) => a[0] - b[0]);
     for (let i = 1; i < sorted.length; i++) expect(sorted[i]![0]).toBeGreaterThanOrEqual(sorted[i - 1]![1]);
   });

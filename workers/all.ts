@@ -25,16 +25,14 @@ exitOnCrash(logger);
 const relay = parts.has('relay') ? services.relay() : undefined;
 relay?.start();
 const workers = startStageWorkers(services.stages(), services.stageRunnerDeps(), STAGE_QUEUES.filter((q: TStageQueue) => parts.has(q)));
-if (parts.has('maintenance')) {
-  workers.push(
-    await startMaintenance(services.maintenanceTasks(), {
-      queue: services.queues().maintenance,
-      connection: services.workerRedis(),
+const maintenance = parts.has('maintenance')
+  ? await startMaintenance(services.maintenanceTasks(), {
+      queueConnection: services.redis(),
+      workerConnection: services.workerRedis(),
       prefix: cfg.QUEUE_PREFIX,
       logger,
-    }),
-  );
-}
+    })
+  : undefined;
 const metricsServer = await serveMetrics(
   { host: cfg.METRICS_HOST, port: cfg.WORKERS_METRICS_PORT, token: cfg.METRICS_TOKEN },
   () => services.metricsText({ pipeline: true }),
@@ -45,6 +43,7 @@ logger.info({ parts: [...parts] }, 'workers started');
 onShutdown(logger, [
   async () => relay?.stop(),
   () => Promise.all(workers.map((w) => w.close())),
+  async () => maintenance?.close(),
   () => new Promise((resolve) => metricsServer.close(resolve)),
   services.close,
 ]);

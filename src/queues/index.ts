@@ -1,7 +1,7 @@
 export { createRedis } from './connection.ts';
 export { JOB_OPTIONS, MAINTENANCE_JOB_OPTIONS } from './job-options.ts';
-export { jobIds, QUEUES, STAGE_QUEUES } from './names.ts';
-export type { TQueueName, TStageQueue } from './names.ts';
+export { jobIds, maintenanceQueue, QUEUES, STAGE_QUEUES } from './names.ts';
+export type { TStageQueue } from './names.ts';
 export { enqueueViaOutbox, outboxSql } from './outbox.ts';
 export { OutboxRelay } from './outbox-relay.ts';
 export type { TOutboxRelayDeps } from './outbox-relay.ts';
@@ -15,7 +15,7 @@ export type { TItemOutcome, TStage, TStageContext, TStageRunnerDeps, TStages } f
 export { Reconciler } from './reconciler.ts';
 export type { TReconcilable, TReconcilerDeps, TRedrive } from './reconciler.ts';
 export { startMaintenance } from './maintenance.ts';
-export type { TMaintenanceDeps, TMaintenanceTask } from './maintenance.ts';
+export type { TMaintenance, TMaintenanceDeps, TMaintenanceTask } from './maintenance.ts';
 export { pipelineStatus } from './pipeline-status.ts';
 export type { TPipelineStatus, TQueueStatus, TStateStatus } from './pipeline-status.ts';
 export { refreshPipelineMetrics } from './pipeline-metrics.ts';

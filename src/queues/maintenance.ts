@@ -1,36 +1,71 @@
-import { UnrecoverableError, Worker, type ConnectionOptions, type Queue } from 'bullmq';
+import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { TLogger } from '../shared/logger.ts';
 import { MAINTENANCE_JOB_OPTIONS } from './job-options.ts';
-import { QUEUES } from './names.ts';
+import { maintenanceQueue } from './names.ts';
 
 /** A housekeeping task run on a schedule. */
 export type TMaintenanceTask = { name: string; everyMs: number; run: (log: TLogger) => Promise<unknown> };
 
-export type TMaintenanceDeps = { queue: Queue; connection: ConnectionOptions; prefix: string; logger: TLogger };
+export type TMaintenanceDeps = {
+  /** For the queues' own commands (fails fast while Redis is down). */
+  queueConnection: ConnectionOptions;
+  /** For the workers' blocking commands. */
+  workerConnection: ConnectionOptions;
+  prefix: string;
+  logger: TLogger;
+  /** How often each process checks that every schedule is in place (default: each task's period, at most 30 s). */
+  checkEveryMs?: number;
+};
+
+export type TMaintenance = { queues: Queue[]; close: () => Promise<void> };
 
 /**
- * Schedules the tasks (BullMQ job schedulers: idempotent, so every worker process may
- * declare them at start) and consumes them. The maintenance queue runs one job at a time
- * across all processes, so a task never overlaps itself. Schedulers of tasks this release
- * no longer has are removed.
+ * Runs the tasks on BullMQ job schedulers, each task on a queue of its own that runs one
+ * job at a time across all processes, so a task never overlaps itself and a long sweep
+ * never holds up the reconciler. A scheduler lives in Redis: if Redis loses it (a restart
+ * without persistence, a failover, a FLUSHALL: what the reconciler exists for), no job
+ * would ever come again. So every process checks on a timer of its own that each task
+ * has its scheduler, a pending run and its concurrency of one, and puts back what is
+ * missing; the check is idempotent, several processes may race on it.
  */
-export const startMaintenance = async (tasks: readonly TMaintenanceTask[], deps: TMaintenanceDeps): Promise<Worker> => {
-  const byName = new Map(tasks.map((t) => [t.name, t]));
-  await deps.queue.setGlobalConcurrency(1);
-  for (const s of await deps.queue.getJobSchedulers()) {
-    if (s.key && !byName.has(s.key)) await deps.queue.removeJobScheduler(s.key);
-  }
-  for (const t of tasks) await deps.queue.upsertJobScheduler(t.name, { every: t.everyMs }, { name: t.name, opts: MAINTENANCE_JOB_OPTIONS });
-  const worker = new Worker(
-    QUEUES.maintenance,
-    async (job) => {
-      const task = byName.get(job.name);
-      if (!task) throw new UnrecoverableError(`no maintenance task ${job.name}`);
-      return task.run(deps.logger.child({ task: task.name, jobId: job.id }));
-    },
-    { connection: deps.connection, prefix: deps.prefix, concurrency: 1 },
+export const startMaintenance = async (tasks: readonly TMaintenanceTask[], deps: TMaintenanceDeps): Promise<TMaintenance> => {
+  const parts = tasks.map((task) => {
+    const name = maintenanceQueue(task.name);
+    const queue = new Queue(name, { connection: deps.queueConnection, prefix: deps.prefix });
+    queue.on('error', (err) => deps.logger.warn({ queue: name, err: err.message }, 'queue error'));
+    let declared = false;
+    const ensure = async () => {
+      const pending = Object.values(await queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized')).reduce((a, b) => a + b, 0);
+      const scheduler = await queue.getJobScheduler(task.name);
+      if (!scheduler || pending === 0) {
+        if (scheduler) await queue.removeJobScheduler(task.name);
+        await queue.upsertJobScheduler(task.name, { every: task.everyMs }, { name: task.name, opts: MAINTENANCE_JOB_OPTIONS });
+        if (declared) deps.logger.warn({ task: task.name }, 'maintenance schedule was gone from Redis; declared again');
+      }
+      declared = true;
+      if ((await queue.getGlobalConcurrency()) !== 1) await queue.setGlobalConcurrency(1);
+    };
+    const worker = new Worker(name, (job) => task.run(deps.logger.child({ task: task.name, jobId: job.id })), {
+      connection: deps.workerConnection,
+      prefix: deps.prefix,
+      concurrency: 1,
+    });
+    worker.on('error', (err) => deps.logger.warn({ queue: name, err }, 'worker error'));
+    worker.on('failed', (job, err) => deps.logger.error({ task: task.name, jobId: job?.id, err }, 'maintenance task failed'));
+    return { task, queue, worker, ensure };
+  });
+  await Promise.all(parts.map((p) => p.ensure()));
+  const timers = parts.map((p) =>
+    setInterval(() => {
+      p.ensure().catch((err: unknown) => deps.logger.warn({ task: p.task.name, err }, 'could not check the maintenance schedule'));
+    }, deps.checkEveryMs ?? Math.min(p.task.everyMs, 30_000)),
   );
-  worker.on('error', (err) => deps.logger.warn({ queue: QUEUES.maintenance, err }, 'worker error'));
-  worker.on('failed', (job, err) => deps.logger.error({ task: job?.name, jobId: job?.id, err }, 'maintenance task failed'));
-  return worker;
+  return {
+    queues: parts.map((p) => p.queue),
+    close: async () => {
+      for (const t of timers) clearInterval(t);
+      await Promise.all(parts.map((p) => p.worker.close()));
+      await Promise.all(parts.map((p) => p.queue.close()));
+    },
+  };
 };

@@ -2,19 +2,18 @@
  * Queue names and job ids are built here and nowhere else. BullMQ job ids must not
  * contain ':' nor be all digits, hence the prefixes.
  */
+/** The stage queues: their jobs carry pipeline entities (events or cases) from the outbox. */
 export const QUEUES = {
   dedup: 'dedup',
   owner: 'owner',
   fine: 'fine',
-  /** Housekeeping on a schedule: the reconciler, the evidence sweep, audit checkpoints. */
-  maintenance: 'maintenance',
 } as const;
 
-export type TQueueName = (typeof QUEUES)[keyof typeof QUEUES];
-
-/** The queues whose jobs carry pipeline entities (events or cases) through the outbox. */
-export type TStageQueue = Exclude<TQueueName, 'maintenance'>;
+export type TStageQueue = (typeof QUEUES)[keyof typeof QUEUES];
 export const STAGE_QUEUES: readonly TStageQueue[] = [QUEUES.dedup, QUEUES.owner, QUEUES.fine];
+
+/** Each housekeeping task has a queue of its own, so a long run of one never holds up another. */
+export const maintenanceQueue = (task: string) => `maintenance-${task}`;
 
 export const jobIds = {
   /**

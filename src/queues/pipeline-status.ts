@@ -34,7 +34,7 @@ export const pipelineStatus = async (
   db: TDb,
   machines: readonly TReconcilable[],
   afterSeconds: number,
-  queues?: Pick<TQueues, TStageQueue>,
+  queues?: TQueues,
 ): Promise<TPipelineStatus> => {
   const states: TStateStatus[] = [];
   for (const m of machines) {
