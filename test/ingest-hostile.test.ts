@@ -9,6 +9,7 @@ import { samplePng } from '../scripts/sample-images.ts';
 import { createLogger } from '../src/shared/logger.ts';
 import { CAMERA_SECRET, createTestContext, seedSite, startApi, type TTestContext } from './support/context.ts';
 import { eventually, makeEvent } from './support/events.ts';
+import { startTcpProxy } from './support/tcp-proxy.ts';
 
 let ctx: TTestContext;
 let api: Awaited<ReturnType<typeof startApi>>;
@@ -371,6 +372,38 @@ describe('requests the HTTP parser or the clock refuses', () => {
     } finally {
       hold.destroy();
       await local.close();
+    }
+  });
+});
+
+describe('a client that hangs up while its camera is looked up', () => {
+  it('leaves no share of the body budget behind', async () => {
+    const url = new URL(ctx.dbUrl);
+    const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
+    url.port = String(proxy.port);
+    // No camera cache, so every post looks its camera up in the (soon unresponsive) database.
+    const local = await startApi(ctx, { env: { DATABASE_URL: url.toString(), BODY_LIMIT_MB: '1', BODY_BUDGET_MB: '1', CAMERA_CACHE_TTL_MS: '0' } });
+    try {
+      proxy.partition();
+      for (let i = 0; i < 3; i++) {
+        const gone = request(`${local.baseUrl}/v1/camera-events`, { method: 'POST', headers: { ...unsigned, 'content-length': String(900 * 1024) } });
+        gone.on('error', () => {});
+        gone.write('x');
+        await new Promise((r) => setTimeout(r, 150));
+        gone.destroy();
+      }
+      await new Promise((r) => setTimeout(r, 150));
+      proxy.heal();
+      // 900 KB more fits only if none of the abandoned posts kept its share: admitted, then
+      // refused for its missing signature (401), not 503 BUSY.
+      const probe = await eventually(async () => {
+        const a = await send(local.baseUrl, unsigned, 'x'.repeat(900 * 1024));
+        return a.status === 401 || a.status === 503 ? a : undefined;
+      }, 15_000, 'an answer once the database is back');
+      expect(probe.status).toBe(401);
+    } finally {
+      await local.close();
+      await proxy.close();
     }
   });
 });

@@ -73,27 +73,32 @@ const admitBody = (deps: TIngestDeps, limits: TIngestHttpLimits): RequestHandler
     if (declared !== undefined && declared > limits.bodyLimitBytes) {
       throw new AppError('PAYLOAD_TOO_LARGE', `the body exceeds the ${limits.bodyLimitBytes}-byte limit`);
     }
+    // Listened for before the look-up: a client that hangs up while it runs must not leave
+    // a share of the budget taken for ever.
+    let release: (() => void) | undefined;
+    let deadline: NodeJS.Timeout | undefined;
+    res.once('close', () => {
+      clearTimeout(deadline);
+      release?.();
+    });
     const camera = await guardDb(() => deps.cameras.byCode(code));
     if (!camera) throw new AppError('CAMERA_UNKNOWN', 'unknown camera');
     (res.locals as TAnswerLocals).camera = camera.code;
     if (!camera.active) throw new AppError('CAMERA_DISABLED', 'this camera is disabled');
+    if (res.closed) return;
     // A chunked body has no declared length: it may be as large as the limit.
-    const release = budget.take(declared ?? limits.bodyLimitBytes);
+    release = budget.take(declared ?? limits.bodyLimitBytes);
     if (!release) {
       throw new AppError('BUSY', 'too many bodies are being received at once; retry later', { retryAfter: BUSY_RETRY_AFTER_SECONDS });
     }
     // A body trickled in slowly would hold its share of the budget for as long as the
     // sender likes (anyone who knows a camera code can start one): past the deadline the
     // connection is closed, which gives the share back.
-    const deadline = setTimeout(() => {
+    deadline = setTimeout(() => {
       req.log.warn({ camera: camera.code, timeoutMs: limits.bodyReadTimeoutMs }, 'body not received in time; connection closed');
       req.destroy();
     }, limits.bodyReadTimeoutMs);
     req.once('end', () => clearTimeout(deadline));
-    res.once('close', () => {
-      clearTimeout(deadline);
-      release();
-    });
     next();
   };
 };

@@ -7,6 +7,15 @@ import { AppError } from '../shared/app-error.ts';
 const SHA256 = /^[0-9a-f]{64}$/;
 const isErrno = (err: unknown, code: string): boolean => (err as NodeJS.ErrnoException).code === code;
 
+const flushFile = async (path: string): Promise<void> => {
+  const file = await open(path, 'r');
+  try {
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+};
+
 export type TSweepReport = { scanned: number; removed: number; removedBytes: number; staleTemp: number };
 
 /**
@@ -60,6 +69,9 @@ export class ContentStore {
           }
           const now = new Date();
           await utimes(final, now, now);
+          // Another writer may have linked it a moment ago and not flushed it yet: the row
+          // about to refer to it must not commit before the bytes are on disk.
+          if (this.fsync) await flushFile(final);
           return sha256;
         } catch (err) {
           if (!isErrno(err, 'ENOENT')) throw err;
