@@ -138,8 +138,11 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
       name: 'sweep-evidence',
       everyMs: cfg.EVIDENCE_SWEEP_INTERVAL_SECONDS * 1000,
       run: async (log) => {
-        const report = await evidence().sweep((shas) => referencedEvidence(db(), shas), cfg.EVIDENCE_ORPHAN_AGE_SECONDS * 1000);
-        log.info(report, 'evidence sweep');
+        // Part k of EVIDENCE_SWEEP_PARTS, by the clock: the whole store every PARTS runs.
+        const of = cfg.EVIDENCE_SWEEP_PARTS;
+        const part = { index: Math.floor(Date.now() / (cfg.EVIDENCE_SWEEP_INTERVAL_SECONDS * 1000)) % of, of };
+        const report = await evidence().sweep((shas) => referencedEvidence(db(), shas), cfg.EVIDENCE_ORPHAN_AGE_SECONDS * 1000, { part });
+        log.info({ ...report, part }, 'evidence sweep');
         return report;
       },
     },

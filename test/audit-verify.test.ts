@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TAdminDeps } from '../src/admin/deps.ts';
 import { buildProgram, runProgram } from '../src/admin/program.ts';
-import { appendAuditSql, chainHash, checkpointMarginMs, draftAudit, verifyAudit, verifyAuditChain } from '../src/audit/index.ts';
+import { appendAuditSql, chainHash, checkpointMarginMs, draftAudit, verifyAudit, verifyAuditChain, writeCheckpoint } from '../src/audit/index.ts';
 import { digestRange } from '../src/audit/audit-reads.ts';
 import { checkpointMac, checkpointProblem, type TCheckpoint } from '../src/audit/checkpoint-digest.ts';
 import type { TServices } from '../src/compose.ts';
@@ -241,6 +241,22 @@ describe('audit verify', () => {
 });
 
 describe('audit checkpoints', () => {
+  it('cover at most maxEntries each, so a large backlog takes several short runs that verify', async () => {
+    const ctx = await createTestContext();
+    const services = testServices(ctx, { env: ENV });
+    closers.push(async () => {
+      await services.close();
+      await ctx.close();
+    });
+    for (let i = 0; i < 7; i++) await append(ctx.db, 'case', `c-${i % 3}`, `step-${i}`);
+    const opts = { key: KEY, marginMs: 60_000, maxEntries: 3 };
+    const written = [];
+    for (let cp = await writeCheckpoint(ctx.db, opts, services.logger); cp; cp = await writeCheckpoint(ctx.db, opts, services.logger)) written.push(cp.entries);
+    expect(written).toEqual([3, 3, 1]);
+    const report = await verifyAudit(ctx.db, { key: KEY, staleMs: 3_600_000 });
+    expect(report).toMatchObject({ entries: 7, brokenChains: 0, checkpoints: { total: 3, verified: 3 } });
+  });
+
   it('digest the same however the entries are paged in', async () => {
     const w = await world();
     const [first, second] = await checkpoints(w);

@@ -81,4 +81,16 @@ describe('ContentStore.sweep', () => {
     expect(report).toMatchObject({ scanned: 1, removed: 0 });
     expect(readFileSync(store.pathOf(sha)).equals(bytes)).toBe(true);
   });
+
+  it('walks one part of the store per run when asked to, and all of it over the parts', async () => {
+    const store = new ContentStore(mkdtempSync(join(dirSweep, 'parts-')), false);
+    const shas = await Promise.all([10, 11, 12, 13, 14, 15].map((n) => store.put(samplePng(9, 9, n))));
+    for (const sha of shas) age(store.pathOf(sha), 2 * DAY);
+    const none = async () => new Set<string>();
+    const first = await store.sweep(none, DAY, { part: { index: 0, of: 2 } });
+    const second = await store.sweep(none, DAY, { part: { index: 1, of: 2 } });
+    const even = shas.filter((s) => parseInt(s.slice(0, 2), 16) % 2 === 0).length;
+    expect([first.removed, second.removed]).toEqual([even, shas.length - even]);
+    expect(shas.every((s) => !existsSync(store.pathOf(s)))).toBe(true);
+  });
 });

@@ -167,7 +167,7 @@ describe('evidence sweep (a maintenance task)', () => {
     // The same eventId with another image: refused with 409 after its evidence was written.
     const conflicting = { ...makeEvent(), eventId: first.eventId };
     expect((await postEvent(cam, conflicting)).status).toBe(409);
-    const services = testServices(ctx, { env: { EVIDENCE_ORPHAN_AGE_SECONDS: '1' } });
+    const services = testServices(ctx, { env: { EVIDENCE_ORPHAN_AGE_SECONDS: '1', EVIDENCE_SWEEP_PARTS: '1' } });
     closers.push(services.close);
     const orphanPath = services.evidence().pathOf(ContentStore.sha256(Buffer.from(conflicting.evidence[0]!.data, 'base64')));
     expect(existsSync(orphanPath)).toBe(true);

@@ -9,6 +9,8 @@ export type TCheckpointOptions = {
   key: Buffer;
   /** Only entries whose `at` is older than this are checkpointed (see checkpointMarginMs). */
   marginMs: number;
+  /** At most this many entries per checkpoint (default 1,000,000): a first run over a large log takes several runs, each short. */
+  maxEntries?: number;
 };
 
 /**
@@ -58,8 +60,11 @@ export const writeCheckpoint = async (db: TDb, opts: TCheckpointOptions, log: TL
     SELECT id FROM audit_entry WHERE id > ${afterId} AND at < now() - ${opts.marginMs}::bigint * interval '1 millisecond'
     ORDER BY id DESC LIMIT 1`;
   if (!upTo) return null;
-  const { entries, digest } = await digestRange(db, last?.digest ?? null, afterId, upTo.id);
-  const fields = { seq: (last?.seq ?? 0) + 1, createdAt: new Date(), afterId, lastId: upTo.id, entries, digest };
+  const [capped] = await db.$queryRaw<{ id: bigint }[]>`
+    SELECT id FROM audit_entry WHERE id > ${afterId} AND id <= ${upTo.id} ORDER BY id OFFSET ${(opts.maxEntries ?? 1_000_000) - 1} LIMIT 1`;
+  const lastId = capped?.id ?? upTo.id;
+  const { entries, digest } = await digestRange(db, last?.digest ?? null, afterId, lastId);
+  const fields = { seq: (last?.seq ?? 0) + 1, createdAt: new Date(), afterId, lastId, entries, digest };
   const cp: TCheckpoint = { ...fields, mac: checkpointMac(opts.key, fields) };
   const written = await db.$queryRaw<{ seq: number }[]>`
     INSERT INTO audit_checkpoint (seq, created_at, after_id, last_id, entries, digest, mac)

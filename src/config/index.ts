@@ -97,6 +97,8 @@ const ZEnv = z.object({
   RECONCILE_BATCH: z.coerce.number().int().positive().max(100_000).default(5_000),
   /** How often evidence files no event refers to are looked for. */
   EVIDENCE_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().positive().default(3_600),
+  /** Each sweep walks one part of the evidence store: all of it every this many sweeps. */
+  EVIDENCE_SWEEP_PARTS: z.coerce.number().int().min(1).max(256).default(16),
   /** An unreferenced evidence file is removed once nobody has written or touched it for this long. */
   EVIDENCE_ORPHAN_AGE_SECONDS: z.coerce.number().int().positive().default(86_400),
 });

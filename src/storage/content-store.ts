@@ -91,13 +91,18 @@ export class ContentStore {
   /**
    * Removes files no row refers to and that nobody has stored or touched for
    * `olderThanMs` (a request that failed after writing its evidence leaves such files),
-   * and temporary files a crash left behind. `referenced` answers which of the given
+   * and temporary files a crash left behind; with `part`, only that part of the store. `referenced` answers which of the given
    * hashes rows still refer to. A file is first renamed aside and checked again: if a
    * writer touched it meanwhile it is put back, so a file about to be referred to is
    * never lost.
    */
-  async sweep(referenced: (sha256s: string[]) => Promise<Set<string>>, olderThanMs: number, now = Date.now()): Promise<TSweepReport> {
-    const cutoff = now - olderThanMs;
+  async sweep(
+    referenced: (sha256s: string[]) => Promise<Set<string>>,
+    olderThanMs: number,
+    opts: { now?: number; part?: { index: number; of: number } } = {},
+  ): Promise<TSweepReport> {
+    const cutoff = (opts.now ?? Date.now()) - olderThanMs;
+    const { index, of } = opts.part ?? { index: 0, of: 1 };
     const report: TSweepReport = { scanned: 0, removed: 0, removedBytes: 0, staleTemp: 0 };
     const trash = join(this.dir, 'tmp');
     await this.ensureDir(trash);
@@ -109,7 +114,9 @@ export class ContentStore {
         report.staleTemp++;
       }
     }
-    for (const a of await this.shards(this.dir)) {
+    // One part of the 256 top-level shards per run: a large store is walked over several
+    // runs instead of holding the maintenance of its own queue for one long run.
+    for (const a of (await this.shards(this.dir)).filter((name) => parseInt(name, 16) % of === index)) {
       for (const b of await this.shards(join(this.dir, a))) {
         const dir = join(this.dir, a, b);
         const old: { sha: string; size: number }[] = [];
