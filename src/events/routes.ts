@@ -75,11 +75,10 @@ const admitBody = (deps: TIngestDeps, limits: TIngestHttpLimits): RequestHandler
     }
     // Listened for before the look-up: a client that hangs up while it runs must not leave
     // a share of the budget taken for ever.
-    let release: (() => void) | undefined;
-    let deadline: NodeJS.Timeout | undefined;
+    const share: { release?: () => void; deadline?: NodeJS.Timeout } = {};
     res.once('close', () => {
-      clearTimeout(deadline);
-      release?.();
+      clearTimeout(share.deadline);
+      share.release?.();
     });
     const camera = await guardDb(() => deps.cameras.byCode(code));
     if (!camera) throw new AppError('CAMERA_UNKNOWN', 'unknown camera');
@@ -87,18 +86,18 @@ const admitBody = (deps: TIngestDeps, limits: TIngestHttpLimits): RequestHandler
     if (!camera.active) throw new AppError('CAMERA_DISABLED', 'this camera is disabled');
     if (res.closed) return;
     // A chunked body has no declared length: it may be as large as the limit.
-    release = budget.take(declared ?? limits.bodyLimitBytes);
-    if (!release) {
+    share.release = budget.take(declared ?? limits.bodyLimitBytes);
+    if (!share.release) {
       throw new AppError('BUSY', 'too many bodies are being received at once; retry later', { retryAfter: BUSY_RETRY_AFTER_SECONDS });
     }
     // A body trickled in slowly would hold its share of the budget for as long as the
     // sender likes (anyone who knows a camera code can start one): past the deadline the
     // connection is closed, which gives the share back.
-    deadline = setTimeout(() => {
+    share.deadline = setTimeout(() => {
       req.log.warn({ camera: camera.code, timeoutMs: limits.bodyReadTimeoutMs }, 'body not received in time; connection closed');
       req.destroy();
     }, limits.bodyReadTimeoutMs);
-    req.once('end', () => clearTimeout(deadline));
+    req.once('end', () => clearTimeout(share.deadline));
     next();
   };
 };
