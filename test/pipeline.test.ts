@@ -2,6 +2,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { postEvent, type TCameraCredentials } from '../scripts/camera-client.ts';
+import { verifyAuditChain } from '../src/audit/index.ts';
 import { dedupEvent } from '../src/cases/index.ts';
 import { createQueues, OutboxRelay, QUEUES } from '../src/queues/index.ts';
 import { CAMERA_SECRET, createTestContext, seedSite, silentLogger, startApi, startPipeline, type TTestContext } from './support/context.ts';
@@ -161,6 +162,23 @@ describe('dedup stage', () => {
     const cases = await casesOf('29B55555');
     expect(cases).toHaveLength(1);
     expect(cases[0]!.eventCount).toBe(12);
+  });
+
+  it('audits a capture merged into a case opened by an earlier job', async () => {
+    const plate = { text: '29C-444.44', confidence: 0.6, color: 'WHITE' };
+    const [e1, e2] = [makeEvent({ plate }), makeEvent({ plate: { ...plate, confidence: 0.95 } })];
+    for (const e of [e1, e2]) expect((await postEvent(cam('A-1'), e)).status).toBe(202);
+    const opened = await dedupEvent(ctx.db, (await eventRow(e1!.eventId)).id, DEDUP);
+    expect(opened.kind).toBe('opened');
+    expect(await dedupEvent(ctx.db, (await eventRow(e2!.eventId)).id, DEDUP)).toMatchObject({ kind: 'merged' });
+    const [c] = await casesOf('29C44444');
+    expect(c).toMatchObject({ eventCount: 2, flags: [] });
+    const trail = await ctx.db.auditEntry.findMany({ where: { entityType: 'case', entityId: c!.id }, orderBy: { id: 'asc' } });
+    expect(trail.map((a) => [a.action, a.reason])).toEqual([
+      ['case.open', 'no capture read the plate with confidence ≥ 0.85'],
+      ['case.merge', '1 more capture(s) of this act, one read with confidence'],
+    ]);
+    expect(await verifyAuditChain(ctx.db, 'case', c!.id)).toBeNull();
   });
 
   it('changes nothing when a job runs a second time', async () => {

@@ -79,4 +79,20 @@ describe('planMerges', () => {
     expect(plan.placement.get('e')).toEqual({ caseId: 'earlier', opened: false });
     expect(plan.changes.map((c) => c.caseId)).toEqual(['earlier']);
   });
+
+  it('decides by arrival across batches: captures that bridge two open cases join the earlier, the cases stay two', () => {
+    n = 0;
+    const first = planMerges([cap('a', 'A', 0)], [], W, newId);
+    const second = planMerges([cap('c', 'A', 600)], [{ id: 'new-1', act: 'A', first: at(0), last: at(0) }], W, newId);
+    expect(second.changes.map((c) => c.caseId)).toEqual(['new-2']);
+    const open: TOpenCase[] = [
+      { id: 'new-1', act: 'A', first: at(0), last: at(0) },
+      { id: 'new-2', act: 'A', first: at(600), last: at(600) },
+    ];
+    const bridge = planMerges([cap('b', 'A', 300)], open, W, newId);
+    expect(bridge.placement.get('b')).toEqual({ caseId: 'new-1', opened: false });
+    // The same three captures in one batch make one case.
+    expect(planMerges([cap('a', 'A', 0), cap('c', 'A', 600), cap('b', 'A', 300)], [], W, newId).changes).toHaveLength(1);
+    expect(first.changes).toHaveLength(1);
+  });
 });

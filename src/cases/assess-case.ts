@@ -115,7 +115,13 @@ export const assessCases = async (db: TDb, rules: RuleCache, orgMultiplier: numb
         handling_unit: ['text', (d) => d.unit.name],
         notice_due_at: ['timestamptz', (d) => noticeDueAt(d.capturedAt)],
         limitation_ends_at: ['timestamptz', (d) => limitationEndsAt(d.capturedAt)],
-        flags: ['text', (d) => d.flags.join(','), `coalesce(string_to_array(nullif(i.flags, ''), ','), '{}')`],
+        // Only NO_RULE is this stage's to set or lift: the others may have changed since
+        // the case was read (a confident capture merged meanwhile lifts LOW_CONFIDENCE_READ).
+        flags: [
+          'text',
+          (d) => (d.rule ? '' : FLAGS.NO_RULE),
+          `ARRAY(SELECT DISTINCT f FROM unnest(array_remove(t.flags, '${FLAGS.NO_RULE}') || string_to_array(i.flags, ',')) AS f WHERE f <> '')`,
+        ],
       },
     });
     for (const id of ids) moved.add(id);

@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { unnestSql, type TDb, type TTx } from '../db/index.ts';
 import { lockEventsForDedup, settleEvents, type TEventForDedup, type TEventSettlement } from '../events/index.ts';
 import { parsePlate } from '../plates/index.ts';
+import { appendAuditSql, draftAudit } from '../audit/index.ts';
+import { QUEUES } from '../queues/index.ts';
 import { enterSql } from '../workflow/index.ts';
 import { CASE_MACHINE } from './case-machine.ts';
 import { FLAGS } from './flags.ts';
-import { planMerges, type TCapture, type TCaseChange, type TOpenCase } from './plan-merges.ts';
+import { planMerges, type TCapture, type TCaseChange, type TMergePlan, type TOpenCase } from './plan-merges.ts';
 
 export type TDedupOutcome =
   | { kind: 'opened'; caseId: string }
@@ -61,7 +63,7 @@ export const dedupEvents = async (db: TDb, eventIds: string[], opts: TDedupOptio
     const opened = plan.changes.filter((c): c is TCaseChange & { opener: TCapture } => c.opener !== undefined);
     if (opened.length > 0) await openCases(tx, opened, events, opts.confidenceThreshold);
     const merged = plan.changes.filter((c) => c.opener === undefined);
-    if (merged.length > 0) await growCases(tx, merged);
+    if (merged.length > 0) await growCases(tx, merged, plan.placement);
 
     const settlements: TEventSettlement[] = [
       ...[...plan.placement].map(([id, p]): TEventSettlement => {
@@ -150,20 +152,39 @@ const openCases = async (tx: TTx, opened: (TCaseChange & { opener: TCapture })[]
     SELECT count(*) FROM created`;
 };
 
-/** Widens merged cases' spans and counts; a confident capture lifts LOW_CONFIDENCE_READ. */
-const growCases = async (tx: TTx, merged: TCaseChange[]) => {
+/**
+ * Widens merged cases' spans and counts (a confident capture lifts LOW_CONFIDENCE_READ),
+ * and audits each: the case keeps its state, but what an officer sees of it changed. The
+ * cases were locked by openCasesOf, so their chains are appended to safely.
+ */
+const growCases = async (tx: TTx, merged: TCaseChange[], placement: TMergePlan['placement']) => {
+  const eventsOf = (caseId: string) => [...placement].filter(([, p]) => p.caseId === caseId).map(([eventId]) => eventId);
+  const drafts = merged.map((c) =>
+    draftAudit({
+      actor: `system:${QUEUES.dedup}`,
+      entityType: CASE_MACHINE.entity,
+      entityId: c.caseId,
+      action: 'case.merge',
+      reason: `${c.added} more capture(s) of this act${c.confident ? ', one read with confidence' : ''}`,
+      data: { eventIds: eventsOf(c.caseId) },
+    }),
+  );
   await tx.$executeRaw`
-    UPDATE "case" c SET first_captured_at = least(c.first_captured_at, t.first_at), last_captured_at = greatest(c.last_captured_at, t.last_at),
-      event_count = c.event_count + t.n, updated_at = now(),
-      flags = CASE WHEN t.confident THEN array_remove(c.flags, ${FLAGS.LOW_CONFIDENCE_READ}) ELSE c.flags END
-    FROM ${unnestSql(merged, {
-      id: ['uuid', (c) => c.caseId],
-      first_at: ['timestamptz', (c) => c.first],
-      last_at: ['timestamptz', (c) => c.last],
-      n: ['int', (c) => c.added],
-      confident: ['bool', (c) => c.confident],
-    })}
-    WHERE c.id = t.id`;
+    WITH grown AS (
+      UPDATE "case" c SET first_captured_at = least(c.first_captured_at, t.first_at), last_captured_at = greatest(c.last_captured_at, t.last_at),
+        event_count = c.event_count + t.n, updated_at = now(),
+        flags = CASE WHEN t.confident THEN array_remove(c.flags, ${FLAGS.LOW_CONFIDENCE_READ}) ELSE c.flags END
+      FROM ${unnestSql(merged, {
+        id: ['uuid', (c) => c.caseId],
+        first_at: ['timestamptz', (c) => c.first],
+        last_at: ['timestamptz', (c) => c.last],
+        n: ['int', (c) => c.added],
+        confident: ['bool', (c) => c.confident],
+      })}
+      WHERE c.id = t.id
+      RETURNING c.id
+    ), audited AS (${appendAuditSql(drafts, { join: 'grown' })})
+    SELECT count(*) FROM grown`;
 };
 
 /** One event through the dedup stage (see dedupEvents). */

@@ -32,8 +32,14 @@ export type TMergePlan = {
 /**
  * Decides, without I/O, which case each capture belongs to: a capture joins the earliest
  * case of its act whose captures lie within `windowMs` of it (stretching the case's
- * span), or opens a new case. Captures are taken in time order per act, so a batch
- * decides the same as the captures one by one would. `newId` names opened cases.
+ * span), or opens a new case. `newId` names opened cases.
+ *
+ * Within a batch, captures are taken in time order per act. Across batches the order is
+ * the order of arrival, and cases are never merged afterwards: captures at 0 and 2W that
+ * arrive first open two cases, and one at W arriving later joins the earlier of them,
+ * where a batch holding all three would make one case. Repeat captures of one act come
+ * seconds apart, well inside the window, so this touches only captures spread over more
+ * than the window; an officer then sees two cases of one plate and act, side by side.
  */
 export const planMerges = (captures: readonly TCapture[], open: readonly TOpenCase[], windowMs: number, newId: () => string): TMergePlan => {
   const placement: TMergePlan['placement'] = new Map();
