@@ -14,12 +14,21 @@ if (cfg.API_WORKERS > 1 && cluster.isPrimary) {
   const logger = createLogger(cfg.LOG_LEVEL, 'api-primary');
   exitOnCrash(logger);
   let stopping = false;
+  // A process that dies right away would die again: after five deaths within a minute
+  // the primary gives up and exits, for its own supervisor to see the failure.
+  const deaths: number[] = [];
   for (let i = 0; i < cfg.API_WORKERS; i++) cluster.fork();
   cluster.on('exit', (worker, code, signal) => {
-    if (!stopping) {
-      logger.error({ pid: worker.process.pid, code, signal }, 'api worker died; starting another');
-      cluster.fork();
+    if (stopping) return;
+    const now = Date.now();
+    deaths.push(now);
+    while (deaths[0]! < now - 60_000) deaths.shift();
+    logger.error({ pid: worker.process.pid, code, signal, recentDeaths: deaths.length }, 'api worker died');
+    if (deaths.length >= 5) {
+      logger.fatal('api workers keep dying; exiting');
+      process.exit(70);
     }
+    setTimeout(() => cluster.fork(), 1_000 * deaths.length);
   });
   // One scrape sees every API process: the primary gathers their metrics over IPC.
   const aggregator = new AggregatorRegistry();

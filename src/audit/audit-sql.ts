@@ -19,8 +19,12 @@ export type TAppendOptions = {
  * The one writer of `audit_entry`: an `INSERT … RETURNING entity_id, hash` that appends
  * each draft to its entity's hash chain, for use as a CTE of the statement that changes
  * the entities (so the change and its entry commit together) or on its own. Chains are
- * per entity, so unrelated writers never queue on one lock; the statement that changes
- * an entity holds its row lock, so two entries of one entity never race.
+ * per entity, so unrelated writers never queue on one lock.
+ *
+ * The chain head is read with the statement's snapshot, so two writers of one entity
+ * must not both append: either the entity's row was locked by an earlier statement of
+ * the transaction (dedup, appendAudit's chain lock), or the append joins the rows a
+ * compare-and-set moved, which only one writer can pass. One draft per entity per call.
  */
 export const appendAuditSql = (drafts: readonly TAuditDraft[], opts: TAppendOptions = {}): Prisma.Sql => {
   const prev = opts.after

@@ -1,7 +1,8 @@
-/**
- * Queue names and job ids are built here and nowhere else. BullMQ job ids must not
- * contain ':' nor be all digits, hence the prefixes.
- */
+import { createHash } from 'node:crypto';
+
+// Queue names and job ids are built here and nowhere else. BullMQ job ids must not
+// contain ':' nor be all digits, hence the prefixes.
+
 /** The stage queues: their jobs carry pipeline entities (events or cases) from the outbox. */
 export const QUEUES = {
   dedup: 'dedup',
@@ -17,10 +18,12 @@ export const maintenanceQueue = (task: string) => `maintenance-${task}`;
 
 export const jobIds = {
   /**
-   * A stage job is named by the outbox rows it carries (first and last id). A row the
-   * relay sends twice (it crashed before deleting it) is the same job, which BullMQ
-   * ignores while it holds it; a new hand-over of the same entity (a re-drive) is a new
-   * row, hence a new job, even while the failed one is kept.
+   * A stage job is named by the outbox rows it carries: first and last id, and a hash of
+   * them all (rows skipped by another relay or postponed can make two jobs with the same
+   * first and last row). The same rows sent twice (the relay crashed before deleting
+   * them) are the same job, which BullMQ ignores while it holds it; a new hand-over of an
+   * entity (a re-drive) is a new row, hence a new job, even while a failed one is kept.
    */
-  rows: (queue: TStageQueue, firstRow: bigint, lastRow: bigint) => `${queue}-rows-${firstRow}-${lastRow}`,
+  rows: (queue: TStageQueue, rowIds: readonly bigint[]) =>
+    `${queue}-rows-${rowIds[0]}-${rowIds.at(-1)}-${createHash('sha1').update(rowIds.join(',')).digest('hex').slice(0, 12)}`,
 };

@@ -68,7 +68,7 @@ export class OutboxRelay {
           const jobs = [];
           for (let i = 0; i < rows.length; i += per) {
             const chunk = rows.slice(i, i + per);
-            const jobId = jobIds.rows(name, chunk[0]!.id, chunk.at(-1)!.id);
+            const jobId = jobIds.rows(name, chunk.map((r) => r.id));
             const ids = chunk.map((r) => r.entity_id);
             jobs.push({ name, data: { ids }, opts: { ...JOB_OPTIONS[name], jobId } });
           }

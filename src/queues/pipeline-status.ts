@@ -1,7 +1,7 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import type { TDb } from '../db/index.ts';
 import type { TQueues } from './queues.ts';
-import type { TReconcilable } from './reconciler.ts';
+import { overdueSql, type TReconcilable } from './reconciler.ts';
 import type { TStageQueue } from './names.ts';
 
 export type TStateStatus = {
@@ -9,7 +9,7 @@ export type TStateStatus = {
   state: string;
   queue: TStageQueue;
   count: number;
-  /** Waiting longer than the reconciler's age with no outbox row: stuck unless a job still carries them. */
+  /** Waiting longer than the reconciler's age with no outbox row nor open dead letter: re-driven unless a job still carries them. */
   overdue: number;
   oldestSeconds: number | null;
 };
@@ -41,8 +41,7 @@ export const pipelineStatus = async (
     for (const { state, queue } of m.waiting()) {
       const [row] = await db.$queryRaw<{ count: number; overdue: number; oldest: number | null }[]>`
         SELECT count(*)::int AS count,
-          count(*) FILTER (WHERE t.updated_at < now() - ${afterSeconds} * interval '1 second'
-            AND NOT EXISTS (SELECT 1 FROM outbox_message o WHERE o.entity_id = t.id AND o.queue = ${queue}))::int AS overdue,
+          count(*) FILTER (WHERE ${overdueSql(queue, afterSeconds)})::int AS overdue,
           extract(epoch FROM now() - min(t.updated_at))::float8 AS oldest
         FROM ${Prisma.raw(m.table)} t WHERE t.status = ${state}::${Prisma.raw(m.statusType)}`;
       states.push({ entity: m.entity, state, queue, count: row!.count, overdue: row!.overdue, oldestSeconds: row!.oldest });

@@ -42,7 +42,9 @@ const NAME = /^[a-z_][a-z0-9_]*$/;
  * entry per step appended to each moved entity's chain, and, when a stage takes the
  * entities on from the final state, their outbox rows. Returns the ids that moved.
  */
-export const moveSql = <S extends string, R>(m: Machine<S>, spec: TMoveSpec<S, R>): Prisma.Sql => {
+export const moveSql = <S extends string, R>(m: Machine<S>, given: TMoveSpec<S, R>): Prisma.Sql => {
+  // One row per entity: two drafts for one entity would both continue the same chain head.
+  const spec = { ...given, rows: [...new Map(given.rows.map((r) => [given.id(r), r])).values()] };
   const steps = m.path(spec.path);
   const from = spec.path[0]!;
   const to = spec.path.at(-1)!;
