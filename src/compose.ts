@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { checkpointMarginMs, checkpointSummary, verifyAudit, writeCheckpoint, type TEntityRef } from './audit/index.ts';
 import { CameraDirectory } from './cameras/index.ts';
 import { CASE_MACHINE, pipelineStages } from './cases/index.ts';
-import type { TConfig } from './config/index.ts';
+import { requireAuditKey, type TConfig } from './config/index.ts';
 import { createDb, type TDb } from './db/index.ts';
 import { EVENT_MACHINE, EventWriter, referencedEvidence } from './events/index.ts';
 import { RuleCache } from './fines/index.ts';
@@ -83,7 +83,10 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
   });
   const metrics = lazy(createMetrics);
   const evidence = lazy(() => new ContentStore(cfg.EVIDENCE_DIR, cfg.EVIDENCE_FSYNC));
-  const registry = lazy((): VehicleRegistry => timedRegistry(opts.registry ?? createRegistry(cfg, db()), metrics()));
+  const registry = lazy(
+    (): VehicleRegistry =>
+      timedRegistry(opts.registry ?? onClose(createRegistry(cfg, db()), async (r) => r.shutdown?.()), metrics()),
+  );
   const rules = lazy(() => opts.rules ?? new RuleCache(db()));
   const machines = [EVENT_MACHINE, CASE_MACHINE] as const;
 
@@ -118,7 +121,7 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
       }),
   );
   const audit = lazy(() => {
-    const key = cfg.AUDIT_CHECKPOINT_KEY;
+    const key = requireAuditKey(cfg);
     const marginMs = checkpointMarginMs({ connectMs: cfg.DB_CONNECT_TIMEOUT_MS, queryMs: cfg.DB_QUERY_TIMEOUT_MS });
     const everyMs = cfg.AUDIT_CHECKPOINT_INTERVAL_SECONDS * 1000;
     // One checkpoint is due per interval: an entry two intervals past the margin and still uncovered deserves a warning.

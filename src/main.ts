@@ -32,14 +32,17 @@ if (cfg.API_WORKERS > 1 && cluster.isPrimary) {
   });
   // One scrape sees every API process: the primary gathers their metrics over IPC.
   const aggregator = new AggregatorRegistry();
-  const metricsServer = await serveMetrics(
-    { host: cfg.METRICS_HOST, port: cfg.METRICS_PORT, token: cfg.METRICS_TOKEN },
-    async () => ({ contentType: aggregator.contentType, body: await aggregator.clusterMetrics() }),
-    logger,
-  );
+  const metricsServer =
+    cfg.METRICS_PORT > 0
+      ? await serveMetrics(
+          { host: cfg.METRICS_HOST, port: cfg.METRICS_PORT, token: cfg.METRICS_TOKEN },
+          async () => ({ contentType: aggregator.contentType, body: await aggregator.clusterMetrics() }),
+          logger,
+        )
+      : undefined;
   const stop = () => {
     stopping = true;
-    metricsServer.close();
+    metricsServer?.close();
     for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
   };
   process.once('SIGTERM', stop);
@@ -53,7 +56,7 @@ if (cfg.API_WORKERS > 1 && cluster.isPrimary) {
   if (cluster.isWorker) {
     // The primary serves the metrics of every API process (see above).
     AggregatorRegistry.setRegistries([services.metrics().registry]);
-  } else {
+  } else if (cfg.METRICS_PORT > 0) {
     const endpoint = { host: cfg.METRICS_HOST, port: cfg.METRICS_PORT, token: cfg.METRICS_TOKEN };
     const metricsServer = await serveMetrics(endpoint, () => services.metricsText({ pipeline: false }), logger);
     stopMetrics = () => new Promise<void>((resolve) => metricsServer.close(() => resolve()));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config/index.ts';
+import { ConfigError, loadConfig, requireAuditKey } from '../src/config/index.ts';
 import { randomUUID } from 'node:crypto';
 import { createRedis } from '../src/queues/index.ts';
 import { REDIS_URL } from './support/urls.ts';
@@ -37,14 +37,17 @@ describe('configuration', () => {
     expect(() => loadConfig({ CAMERA_SECRET_KEY: Buffer.alloc(16).toString('base64') })).toThrow(/CAMERA_SECRET_KEY/);
   });
 
-  it('requires AUDIT_CHECKPOINT_KEY in production, of at least 32 bytes', () => {
+  it('requires AUDIT_CHECKPOINT_KEY in production where checkpoints are signed or verified, of at least 32 bytes', () => {
     const cameraKey = { CAMERA_SECRET_KEY: Buffer.alloc(32, 1).toString('base64') };
-    expect(() => loadConfig({ NODE_ENV: 'production', ...cameraKey })).toThrow('AUDIT_CHECKPOINT_KEY: required in production');
+    // The API runs without it; the parts that sign or verify checkpoints refuse to.
+    const withoutKey = loadConfig({ NODE_ENV: 'production', ...cameraKey });
+    expect(withoutKey.AUDIT_CHECKPOINT_KEY).toBeUndefined();
+    expect(() => requireAuditKey(withoutKey)).toThrow('AUDIT_CHECKPOINT_KEY: required in production');
     expect(() => loadConfig({ AUDIT_CHECKPOINT_KEY: Buffer.alloc(16).toString('base64') })).toThrow(/AUDIT_CHECKPOINT_KEY: must be base64 of at least 32 bytes/);
     expect(() => loadConfig({ AUDIT_CHECKPOINT_KEY: 'not base64 but long enough to pass a length check' })).toThrow(/AUDIT_CHECKPOINT_KEY: must be base64/);
     const key = Buffer.alloc(48, 3);
     const cfg = loadConfig({ NODE_ENV: 'production', ...cameraKey, AUDIT_CHECKPOINT_KEY: key.toString('base64') });
-    expect(cfg.AUDIT_CHECKPOINT_KEY.equals(key)).toBe(true);
+    expect(requireAuditKey(cfg).equals(key)).toBe(true);
     expect(cfg.AUDIT_CHECKPOINT_INTERVAL_SECONDS).toBe(3600);
     // Outside production a fixed development key, fit for nothing else.
     expect(loadConfig({}).AUDIT_CHECKPOINT_KEY).toHaveLength(32);

@@ -31,13 +31,13 @@ const ZEnv = z.object({
   /** fsync evidence files before the event commits; off only for throw-away benchmarks. */
   EVIDENCE_FSYNC: ZBool.default(true),
   BODY_LIMIT_MB: z.coerce.number().positive().max(100).default(10),
+  /** An admitted camera body must arrive whole within this time (10 MB takes 16 s at 5 Mbit/s). */
+  BODY_READ_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   /**
    * Camera bodies one API process receives and handles at once, by declared length (a
    * chunked body counts as BODY_LIMIT_MB); past it a post gets 503 BUSY and Retry-After
    * before its body is read. A body costs a few times its size while handled.
    */
-  /** An admitted camera body must arrive whole within this time (10 MB takes 16 s at 5 Mbit/s). */
-  BODY_READ_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   BODY_BUDGET_MB: z.coerce.number().positive().max(1000).default(32),
   /** Accepted distance between X-Timestamp and server time (replay window). */
   SIGNATURE_TOLERANCE_SECONDS: z.coerce.number().int().positive().default(300),
@@ -81,6 +81,7 @@ const ZEnv = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().positive().max(1000).default(4),
   /** Prometheus metrics are served on ports of their own, on this interface (loopback by default). */
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** 0 turns a metrics server off (e.g. a second workers process on one host, or give it another port). */
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   WORKERS_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
   /** When set, a scrape must send `Authorization: Bearer <token>`. */
@@ -105,7 +106,12 @@ const ZEnv = z.object({
 
 export type TConfig = Omit<z.infer<typeof ZEnv>, 'CAMERA_SECRET_KEY' | 'AUDIT_CHECKPOINT_KEY'> & {
   CAMERA_SECRET_KEY: Buffer;
-  AUDIT_CHECKPOINT_KEY: Buffer;
+  /**
+   * Undefined in production when not set: only the processes that write or verify
+   * checkpoints (workers running maintenance, `admin audit …`) need it, and they refuse
+   * to run without it (see requireAuditKey); the API never holds it.
+   */
+  AUDIT_CHECKPOINT_KEY: Buffer | undefined;
   BODY_LIMIT_BYTES: number;
   BODY_BUDGET_BYTES: number;
 };
@@ -133,14 +139,14 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): TConfig => {
     throw new ConfigError('Invalid environment configuration:\n  BODY_BUDGET_MB: must be at least BODY_LIMIT_MB, or a body at the limit is never admitted');
   }
   // A development default would be a published key: production must bring its own.
-  const missing = Object.entries({ CAMERA_SECRET_KEY, AUDIT_CHECKPOINT_KEY }).filter(([, v]) => !v).map(([k]) => k);
-  if (missing.length > 0 && rest.NODE_ENV === 'production') {
-    throw new ConfigError(`Invalid environment configuration:\n${missing.map((k) => `  ${k}: required in production`).join('\n')}`);
+  if (!CAMERA_SECRET_KEY && rest.NODE_ENV === 'production') {
+    throw new ConfigError('Invalid environment configuration:\n  CAMERA_SECRET_KEY: required in production');
   }
   return {
     ...rest,
     CAMERA_SECRET_KEY: Buffer.from(CAMERA_SECRET_KEY ?? DEV_CAMERA_SECRET_KEY, 'base64'),
-    AUDIT_CHECKPOINT_KEY: Buffer.from(AUDIT_CHECKPOINT_KEY ?? DEV_AUDIT_CHECKPOINT_KEY, 'base64'),
+    AUDIT_CHECKPOINT_KEY:
+      AUDIT_CHECKPOINT_KEY || rest.NODE_ENV !== 'production' ? Buffer.from(AUDIT_CHECKPOINT_KEY ?? DEV_AUDIT_CHECKPOINT_KEY, 'base64') : undefined,
     BODY_LIMIT_BYTES: Math.round(rest.BODY_LIMIT_MB * 1024 * 1024),
     BODY_BUDGET_BYTES: Math.round(rest.BODY_BUDGET_MB * 1024 * 1024),
   };
@@ -148,18 +154,26 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): TConfig => {
 
 let cached: TConfig | undefined;
 
-/** The process-wide configuration; exits with a clear message when the env is wrong. */
-export const config = (): TConfig => {
-  if (!cached) {
-    try {
-      cached = loadConfig();
-    } catch (err) {
-      if (err instanceof ConfigError) {
-        process.stderr.write(`${err.message}\n`);
-        process.exit(78);
-      }
-      throw err;
+/** Runs a configuration step of a process's start; a ConfigError stops it with its message (exit 78). */
+export const orExit = <T>(step: () => T): T => {
+  try {
+    return step();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78);
     }
+    throw err;
   }
-  return cached;
+};
+
+/** The process-wide configuration; exits with a clear message when the env is wrong. */
+export const config = (): TConfig => (cached ??= orExit(() => loadConfig()));
+
+/** The audit checkpoint key, for the parts that sign or verify checkpoints; a clear stop without it. */
+export const requireAuditKey = (cfg: Pick<TConfig, 'AUDIT_CHECKPOINT_KEY'>): Buffer => {
+  if (!cfg.AUDIT_CHECKPOINT_KEY) {
+    throw new ConfigError('Invalid environment configuration:\n  AUDIT_CHECKPOINT_KEY: required in production to write or verify audit checkpoints');
+  }
+  return cfg.AUDIT_CHECKPOINT_KEY;
 };

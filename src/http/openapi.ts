@@ -42,11 +42,11 @@ export const openApiDocument = () =>
           responses: {
             '202': { description: 'Stored; it will be processed', content: { 'application/json': { schema: ZIngestAnswer } } },
             '200': { description: 'A resend of an already stored eventId (duplicate: true); nothing stored twice', content: { 'application/json': { schema: ZIngestAnswer } } },
-            '400': err('Schema errors (each bad field in details), malformed JSON or JSON nested too deep (JSON_TOO_COMPLEX), bad plate, evidence bytes not the claimed image type, capturedAt in the future (CAPTURED_IN_FUTURE) or past the 1-year limitation (CAPTURED_BEYOND_LIMITATION)'),
+            '400': err('Schema errors (each bad field in details; a key __proto__, constructor or prototype anywhere is one), malformed JSON, JSON nested over 16 levels or holding over 1,024 values (JSON_TOO_COMPLEX), bad plate, evidence bytes not the claimed image type, capturedAt in the future (CAPTURED_IN_FUTURE) or past the 1-year limitation (CAPTURED_BEYOND_LIMITATION)'),
             '401': err('Missing or wrong signature, or X-Timestamp outside ±5 minutes'),
             '403': err('Unknown or disabled camera'),
             '409': err('The eventId was already used for a different event'),
-            '413': err('Body over the size limit (default 10 MB); a declared Content-Length over it is refused unread'),
+            '413': err('Body over the size limit (default 10 MB); a declared Content-Length over it is refused unread. A body not received whole within BODY_READ_TIMEOUT_MS (30 s) has its connection closed, without an answer'),
             '415': err('Content-Type is not application/json, a charset other than utf-8, or a Content-Encoding (compressed bodies are not accepted)'),
             '431': err('Request headers over 16 KB (HEADERS_TOO_LARGE)'),
             '503': err('DEPENDENCY_UNAVAILABLE: the event store is unavailable; BUSY: this process is receiving too many bodies at once. Nothing was stored; retry after the Retry-After header'),
@@ -54,6 +54,6 @@ export const openApiDocument = () =>
         },
       },
       '/healthz': { get: { summary: 'Process alive', responses: { '200': { description: 'ok' } } } },
-      '/readyz': { get: { summary: 'PostgreSQL and Redis reachable', responses: { '200': { description: 'ready' }, '503': { description: 'a dependency is down' } } } },
+      '/readyz': { get: { summary: 'Ready to take camera events: PostgreSQL reachable (Redis reported beside it; events wait in the outbox while it is down)', responses: { '200': { description: 'ready' }, '503': { description: 'PostgreSQL is down' } } } },
     },
   });

@@ -11,7 +11,7 @@ export { listDeadLetters, redriveDeadLetter } from './dead-letters.ts';
 export { ZStageJob } from './payloads.ts';
 export type { TStageJob } from './payloads.ts';
 export { startStageWorkers } from './stage-runner.ts';
-export type { TItemOutcome, TStage, TStageContext, TStageRunnerDeps, TStages } from './stage-runner.ts';
+export type { TItemOutcome, TStage, TStageRunnerDeps, TStages } from './stage-runner.ts';
 export { Reconciler } from './reconciler.ts';
 export type { TReconcilable, TReconcilerDeps, TRedrive } from './reconciler.ts';
 export { startMaintenance } from './maintenance.ts';

@@ -8,8 +8,6 @@ import { ZStageJob } from './payloads.ts';
 /** What a stage did with one item (`{ kind }`), or why it could not. */
 export type TItemOutcome = { kind: string } | Error;
 
-export type TStageContext = { log: TLogger };
-
 /**
  * A pipeline stage: a set-based handler over a job's ids, one outcome per id in order.
  * An item whose error `waitsOn` accepts (its dependency is down) waits: the job keeps
@@ -17,7 +15,7 @@ export type TStageContext = { log: TLogger };
  * Any other error fails the job, which BullMQ retries with backoff.
  */
 export type TStage = {
-  handle: (ids: string[], ctx: TStageContext) => Promise<TItemOutcome[]>;
+  handle: (ids: string[]) => Promise<TItemOutcome[]>;
   waitsOn?: (err: Error) => boolean;
 };
 
@@ -63,7 +61,7 @@ const stageWorker = (queue: TStageQueue, stage: TStage, deps: TStageRunnerDeps):
       const timer = deps.metrics?.stageJobSeconds.startTimer({ queue });
       let outcomes: TItemOutcome[];
       try {
-        outcomes = await stage.handle(ids, { log });
+        outcomes = await stage.handle(ids);
       } catch (err) {
         timer?.({ result: 'failed' });
         throw err;

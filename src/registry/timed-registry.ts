@@ -14,4 +14,5 @@ export const timedRegistry = (inner: VehicleRegistry, metrics: Pick<TMetrics, 'r
     return out;
   },
   ...(inner.circuit ? { circuit: () => inner.circuit!() } : {}),
+  ...(inner.shutdown ? { shutdown: () => inner.shutdown!() } : {}),
 });

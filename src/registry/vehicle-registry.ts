@@ -42,6 +42,8 @@ export interface VehicleRegistry {
   lookupMany(queries: TRegistryQuery[]): Promise<(TRegistryRecord | null | Error)[]>;
   /** The circuit breaker in front of a remote registry; a local one has none. */
   circuit?(): 'closed' | 'half-open' | 'open';
+  /** Stops the timers a remote registry keeps (its breaker's). */
+  shutdown?(): void;
 }
 
 /** The registry cannot answer now (down, slow, circuit open): the look-up waits and is asked again. */
