@@ -14,7 +14,7 @@ afterAll(async () => {
 });
 
 describe('a database that stops answering', () => {
-  it('gives 503 with Retry-After within the configured bounds, never a hung request, and recovers', async () => {
+  it('gives 503 with Retry-After instead of a hung request, and recovers', async () => {
     const url = new URL(ctx.dbUrl);
     const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
     url.port = String(proxy.port);

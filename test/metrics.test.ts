@@ -42,7 +42,7 @@ describe('metrics', () => {
 
   it('count what the stages did and show what waits, per state and per queue', async () => {
     const api = await startApi(ctx);
-    const pipeline = startPipeline(ctx);
+    let pipeline: ReturnType<typeof startPipeline> | undefined;
     try {
       const events = [makeEvent({ plate: { text: '51F-300.01', confidence: 0.95, color: 'WHITE' } }), makeEvent({ plate: { text: '51F-300.02', confidence: 0.95, color: 'WHITE' } })];
       for (const e of events) expect((await postEvent({ baseUrl: api.baseUrl, cameraCode: 'M-CAM', secret: CAMERA_SECRET }, e)).status).toBe(202);
@@ -56,6 +56,12 @@ describe('metrics', () => {
       expect(sample(apiText, 'pn_ingest_answers_total', { status: '403', code: 'CAMERA_UNKNOWN', camera: 'unknown' })).toBe(2);
       expect(apiText).not.toContain('MADE-UP');
       expect(sample(apiText, 'pn_ingest_duration_seconds_count', { status: '202' })).toBe(2);
+      // No workers yet: both events wait, with their outbox rows.
+      const waiting = (await api.services.metricsText({ pipeline: true })).body;
+      expect(sample(waiting, 'pn_pipeline_waiting', { entity: 'camera_event', state: 'RECEIVED' })).toBe(2);
+      expect(sample(waiting, 'pn_outbox_rows', { queue: 'dedup' })).toBe(2);
+      expect(sample(waiting, 'pn_pipeline_oldest_seconds', { entity: 'camera_event', state: 'RECEIVED' })).toBeGreaterThan(0);
+      pipeline = startPipeline(ctx);
       await eventually(async () => (await ctx.db.case.count({ where: { status: 'PENDING_REVIEW' } })) === 2, 20_000, 'cases in review');
       const text = (await pipeline.services.metricsText({ pipeline: true })).body;
       expect(sample(text, 'pn_stage_items_total', { queue: 'dedup', outcome: 'opened' })).toBe(2);
@@ -68,7 +74,7 @@ describe('metrics', () => {
       expect(sample(text, 'pn_outbox_rows', { queue: 'dedup' })).toBe(0);
       expect(text).toContain('pn_process_resident_memory_bytes');
     } finally {
-      await pipeline.stop();
+      await pipeline?.stop();
       await api.close();
     }
   });
