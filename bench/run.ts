@@ -5,9 +5,9 @@
 // BullMQ jobs (bench/pipeline.ts); writes bench/results.md. The load generator shares
 // the machine. BENCH_PIPELINE=0 measures ingest only; BENCH_PROFILE=1 runs the API and
 // the lean server under --cpu-prof and prints where their time went instead.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +26,8 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 /** Lean and ingest are measured in rounds, alternating which goes first. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const PIPELINE = process.env.BENCH_PIPELINE !== '0';
+/** A git ref whose API is measured beside this tree's in the same rounds (A/B of a change). */
+const COMPARE = process.env.BENCH_COMPARE;
 const PROFILE = Boolean(process.env.BENCH_PROFILE);
 const PIPELINE_EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
 const PIPELINE_CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
@@ -60,7 +62,7 @@ const freePort = (): Promise<number> =>
     });
   });
 
-const startProcess = async (name: string, script: string, env: Record<string, string>, probe: string): Promise<{ base: string; pid: number }> => {
+const startProcess = async (name: string, script: string, env: Record<string, string>, probe: string, cwd = process.cwd()): Promise<{ base: string; pid: number }> => {
   const port = await freePort();
   // One directory per process: tsx's module hooks run on a thread of their own, which
   // writes a profile too; the main thread's is the one with thread id 0.
@@ -68,6 +70,7 @@ const startProcess = async (name: string, script: string, env: Record<string, st
   const child = spawn(process.execPath, [...prof, '--import', 'tsx', script], {
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'inherit'],
+    cwd,
   });
   children.push(child);
   const exited = new Promise<never>((_, reject) => child.on('exit', (code) => reject(new Error(`${script} exited (${code})`))));
@@ -144,10 +147,22 @@ const apiEnv = {
   METRICS_PORT: '0',
 };
 const leanEnv = { DATABASE_URL: withApp(dbUrl, 'pn-bench-lean'), CAMERA_SECRET_KEY: KEY, EVIDENCE_DIR: join(evidenceDir, 'lean'), DB_POOL_MAX: '20' };
-const servers = {
-  api: await startProcess('api', 'src/main.ts', apiEnv, '/healthz'),
+type TTarget = 'lean' | 'ingest' | 'compare';
+const servers: Partial<Record<TTarget, { base: string; pid: number }>> = {
+  ingest: await startProcess('api', 'src/main.ts', apiEnv, '/healthz'),
   lean: await startProcess('lean', 'bench/lean-server.ts', leanEnv, '/healthz'),
 };
+if (COMPARE) {
+  // The other version's tree beside this one, sharing node_modules and the generated client.
+  const dir = join(evidenceDir, 'compare-tree');
+  mkdirSync(dir);
+  execSync(`git archive ${COMPARE} | tar -x -C ${dir}`);
+  symlinkSync(join(process.cwd(), 'node_modules'), join(dir, 'node_modules'));
+  cpSync(join(process.cwd(), 'src/generated'), join(dir, 'src/generated'), { recursive: true });
+  const env = { ...apiEnv, DATABASE_URL: withApp(dbUrl, 'pn-bench-compare'), EVIDENCE_DIR: join(evidenceDir, 'compare') };
+  servers.compare = await startProcess('compare', 'src/main.ts', env, '/healthz', dir);
+}
+const targets = Object.keys(servers) as TTarget[];
 const bare = `${(await startProcess('bare', 'bench/bare-server.ts', {}, '/hello')).base}/hello`;
 
 // Every request carries a distinct eventId (lean and API share the camera_event table),
@@ -181,8 +196,8 @@ const bodyBytes = buildRequest().body.length;
  * the ±5 min window), as many as the target's warm-up rate says it will take, so the load
  * generator spends its share of the CPU sending, not building 40 KB bodies.
  */
-const postEvents = async (name: 'api' | 'lean', seconds: number, connections: number, expectedRps: number, measured: boolean): Promise<TRun> => {
-  const url = `${servers[name].base}/v1/camera-events`;
+const postEvents = async (name: TTarget, seconds: number, connections: number, expectedRps: number, measured: boolean): Promise<TRun> => {
+  const url = `${servers[name]!.base}/v1/camera-events`;
   const want = seconds <= MAX_PREBUILT_SECONDS ? Math.min(PREBUILT, Math.ceil(expectedRps * seconds * 1.3) + 500) : 0;
   let prebuilt = Array.from({ length: want }, buildRequest);
   let next = 0;
@@ -201,15 +216,15 @@ const results: { name: string; round: number; run: TRun }[] = [];
 try {
   // Warm every server (JIT, connection pools) at full load before measuring any.
   await autocannon({ url: bare, connections: CONNECTIONS, duration: WARMUP });
-  const leanWarm = await postEvents('lean', WARMUP, CONNECTIONS, 2000, false);
-  const apiWarm = await postEvents('api', WARMUP, CONNECTIONS, 2000, false);
-  const expected: Record<string, number> = { lean: leanWarm.rps, ingest: apiWarm.rps };
+  const expected: Record<string, number> = {};
+  for (const name of targets) expected[name] = (await postEvents(name, WARMUP, CONNECTIONS, 2000, false)).rps;
 
   results.push({ name: 'bare', round: 0, run: await measure({ url: bare }) });
   for (let round = 1; round <= ROUNDS; round++) {
-    const order = round % 2 === 1 ? (['lean', 'ingest'] as const) : (['ingest', 'lean'] as const);
+    // Each round starts with the next target: with two, they alternate.
+    const order = targets.map((_, i) => targets[(i + round - 1) % targets.length]!);
     for (const name of order) {
-      const run = await postEvents(name === 'lean' ? 'lean' : 'api', DURATION, CONNECTIONS, expected[name]!, true);
+      const run = await postEvents(name, DURATION, CONNECTIONS, expected[name]!, true);
       expected[name] = run.rps;
       results.push({ name, round, run });
       const cpu = run.cpu ? ` cpu/event ${((run.cpu.server * 1000) / run.total).toFixed(2)} + ${((run.cpu.postgres * 1000) / run.total).toFixed(2)} ms` : '';
@@ -219,7 +234,7 @@ try {
   await stopAll();
 
   if (PROFILE) {
-    const md = ['api', 'lean']
+    const md = ['api', 'lean', ...(COMPARE ? ['compare'] : [])]
       .map((name) => {
         const dir = join(PROFILE_DIR, `${name}-${runTag}`);
         const file = readdirSync(dir).find((f) => /\.\d+\.0\.\d+\.cpuprofile$/.test(f));
@@ -257,15 +272,24 @@ function ingestMarkdown(): string {
     const ms = (s: number) => ((s * 1000) / run.total).toFixed(2);
     return `${ms(run.cpu.server)} + ${ms(run.cpu.postgres)}`;
   };
-  const label: Record<string, string> = { bare: 'bare express 5 `GET /hello`', lean: 'lean reference (bench/lean-server.ts)', ingest: '`POST /v1/camera-events`' };
+  const label: Record<string, string> = {
+    bare: 'bare express 5 `GET /hello`',
+    lean: 'lean reference (bench/lean-server.ts)',
+    ingest: '`POST /v1/camera-events`',
+    compare: `\`POST /v1/camera-events\` at ${COMPARE}`,
+  };
+  const compares = of('compare');
+  const compareLine = compares.length
+    ? `| ingest / ingest at ${COMPARE} events/s | ${(mean(ingests.map((r) => r.rps)) / mean(compares.map((r) => r.rps))).toFixed(2)} × | ${spread(compares.map((c, i) => ingests[i]!.rps / c.rps))} |\n`
+    : '';
   const row = ({ name, round, run }: (typeof results)[number]) =>
     `| ${label[name]} | ${round || '–'} | ${run.rps.toFixed(0)} | ${run.p50} | ${run.p99} | ${run.non2xx} | ${run.errors} | ${run.stored ?? '–'} | ${cpuPerEvent(run)} |`;
   return `# Ingest benchmark
 
 Measured ${new Date().toISOString()} by \`npm run bench\` on ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}), Node ${process.version}.
 Load: autocannon, ${CONNECTIONS} connections, ${DURATION} s per measurement, after a ${WARMUP} s warm-up of each server at the
-same load; the load generator runs on the same machine as the servers. The lean reference and the API are measured in
-${ROUNDS} rounds, alternating which goes first; the bare route once, before them. Each ingest request is a distinct signed
+same load; the load generator runs on the same machine as the servers. The lean reference and the API${COMPARE ? ` (and the API at ${COMPARE})` : ''} are measured in
+${ROUNDS} rounds, each starting with the next server (with two, they alternate); the bare route once, before them. Each ingest request is a distinct signed
 event with a distinct ~${Math.round((imageB64.length * 3) / 4 / 1024)} KB PNG (body ≈ ${Math.round(bodyBytes / 1024)} KB), signed just before its measurement.
 
 - API (one process, NODE_ENV=production, LOG_LEVEL=warn, DB pool 20, no workers running): signature check, zod
@@ -288,7 +312,7 @@ ${results.map(row).join('\n')}
 | ingest / lean events/s (the goal) | ${rpsRatio.toFixed(2)} × | ${spread(rounds.map((r) => r.rps))} |
 | ingest / lean p99 (the goal) | ${p99Ratio.toFixed(2)} × | ${spread(rounds.map((r) => r.p99))} |
 | ingest / bare req/s (context) | ${bareRatio.toFixed(2)} × | |
-
+${compareLine}
 | goal | measured | |
 | --- | ---: | --- |
 | events/s ≥ 0.8 × lean events/s | ${rpsRatio.toFixed(2)} × | ${ok(rpsRatio >= 0.8)} |
@@ -322,12 +346,12 @@ next queue), concurrency ${pipeline.noopConcurrency} per queue. The ingest serve
 }
 
 /** The CPU seconds so far of a server and of the PostgreSQL backends it holds (named by application_name). */
-async function cpuOf(name: 'api' | 'lean'): Promise<TCpu> {
+async function cpuOf(name: TTarget): Promise<TCpu> {
   const client = new pg.Client({ connectionString: dbUrl });
   await client.connect();
-  const { rows } = await client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [`pn-bench-${name}`]);
+  const { rows } = await client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [`pn-bench-${name === 'ingest' ? 'api' : name}`]);
   await client.end();
-  return { server: cpuSeconds(servers[name].pid), postgres: rows.reduce((sum, r) => sum + cpuSeconds(r.pid), 0) };
+  return { server: cpuSeconds(servers[name]!.pid), postgres: rows.reduce((sum, r) => sum + cpuSeconds(r.pid), 0) };
 }
 
 function withApp(url: string, name: string): string {
