@@ -7,7 +7,7 @@
 // the lean server under --cpu-prof and prints where their time went instead.
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +26,7 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 /** Lean and ingest are measured in rounds, alternating which goes first. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const PIPELINE = process.env.BENCH_PIPELINE !== '0';
-/** A git ref whose API is measured beside this tree's in the same rounds (A/B of a change). */
+/** A git ref (or a directory holding a checkout) whose API is measured beside this tree's in the same rounds (A/B of a change). */
 const COMPARE = process.env.BENCH_COMPARE;
 const PROFILE = Boolean(process.env.BENCH_PROFILE);
 const PIPELINE_EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
@@ -126,44 +126,63 @@ const measure = async (opts: autocannon.Options): Promise<TRun> => {
 };
 
 // --- setup -----------------------------------------------------------------------
-await createDatabase(dbUrl);
-await applyMigrations(dbUrl);
-{
+type TTarget = 'lean' | 'ingest' | 'compare';
+type TServer = { base: string; pid: number };
+
+const cleanUp = async () => {
+  await stopAll();
+  await dropDatabase(dbUrl);
+  rmSync(evidenceDir, { recursive: true, force: true });
+};
+
+/** The compared version's tree: a directory as it is, or a git ref laid beside this tree, sharing node_modules. */
+const compareTree = (ref: string): string => {
+  if (existsSync(join(ref, 'src/main.ts'))) return ref;
+  const dir = join(evidenceDir, 'compare-tree');
+  mkdirSync(dir);
+  execSync(`git archive ${ref} | tar -x -C ${dir}`);
+  symlinkSync(join(process.cwd(), 'node_modules'), join(dir, 'node_modules'));
+  cpSync(join(process.cwd(), 'src/generated'), join(dir, 'src/generated'), { recursive: true });
+  return dir;
+};
+
+const setUp = async (): Promise<{ servers: Partial<Record<TTarget, TServer>>; bare: string }> => {
+  await applyMigrations(dbUrl);
   const db = createDb(dbUrl, 2);
   const deps = { db, secretKey: Buffer.from(KEY, 'base64'), actor: 'bench' };
   await addSite(deps, { code: 'BENCH', name: 'Bench site', address: 'n/a', province: 'n/a' });
   await addCamera(deps, { code: 'BENCH-CAM', siteCode: 'BENCH', agency: 'bench', certNumber: 'b', certExpiresAt: new Date(Date.now() + 86400_000), secret: SECRET });
   await db.$disconnect();
-}
-if (PROFILE) mkdirSync(PROFILE_DIR, { recursive: true });
-const apiEnv = {
-  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_API_')).map(([k, v]) => [k.slice(10), v ?? ''])),
-  DATABASE_URL: withApp(dbUrl, 'pn-bench-api'),
-  CAMERA_SECRET_KEY: KEY,
-  EVIDENCE_DIR: join(evidenceDir, 'api'),
-  LOG_LEVEL: 'warn',
-  DB_POOL_MAX: '20',
-  NODE_ENV: 'production',
-  METRICS_PORT: '0',
+  if (PROFILE) mkdirSync(PROFILE_DIR, { recursive: true });
+  const apiEnv = {
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_API_')).map(([k, v]) => [k.slice(10), v ?? ''])),
+    DATABASE_URL: withApp(dbUrl, 'pn-bench-api'),
+    CAMERA_SECRET_KEY: KEY,
+    EVIDENCE_DIR: join(evidenceDir, 'api'),
+    LOG_LEVEL: 'warn',
+    DB_POOL_MAX: '20',
+    NODE_ENV: 'production',
+    METRICS_PORT: '0',
+  };
+  const leanEnv = { DATABASE_URL: withApp(dbUrl, 'pn-bench-lean'), CAMERA_SECRET_KEY: KEY, EVIDENCE_DIR: join(evidenceDir, 'lean'), DB_POOL_MAX: '20' };
+  const started: Partial<Record<TTarget, TServer>> = {
+    ingest: await startProcess('api', 'src/main.ts', apiEnv, '/healthz'),
+    lean: await startProcess('lean', 'bench/lean-server.ts', leanEnv, '/healthz'),
+  };
+  if (COMPARE) {
+    const env = { ...apiEnv, DATABASE_URL: withApp(dbUrl, 'pn-bench-compare'), EVIDENCE_DIR: join(evidenceDir, 'compare') };
+    started.compare = await startProcess('compare', 'src/main.ts', env, '/healthz', compareTree(COMPARE));
+  }
+  return { servers: started, bare: `${(await startProcess('bare', 'bench/bare-server.ts', {}, '/hello')).base}/hello` };
 };
-const leanEnv = { DATABASE_URL: withApp(dbUrl, 'pn-bench-lean'), CAMERA_SECRET_KEY: KEY, EVIDENCE_DIR: join(evidenceDir, 'lean'), DB_POOL_MAX: '20' };
-type TTarget = 'lean' | 'ingest' | 'compare';
-const servers: Partial<Record<TTarget, { base: string; pid: number }>> = {
-  ingest: await startProcess('api', 'src/main.ts', apiEnv, '/healthz'),
-  lean: await startProcess('lean', 'bench/lean-server.ts', leanEnv, '/healthz'),
-};
-if (COMPARE) {
-  // The other version's tree beside this one, sharing node_modules and the generated client.
-  const dir = join(evidenceDir, 'compare-tree');
-  mkdirSync(dir);
-  execSync(`git archive ${COMPARE} | tar -x -C ${dir}`);
-  symlinkSync(join(process.cwd(), 'node_modules'), join(dir, 'node_modules'));
-  cpSync(join(process.cwd(), 'src/generated'), join(dir, 'src/generated'), { recursive: true });
-  const env = { ...apiEnv, DATABASE_URL: withApp(dbUrl, 'pn-bench-compare'), EVIDENCE_DIR: join(evidenceDir, 'compare') };
-  servers.compare = await startProcess('compare', 'src/main.ts', env, '/healthz', dir);
-}
+
+await createDatabase(dbUrl);
+// A server that does not start must not outlive the run, nor its database.
+const { servers, bare } = await setUp().catch(async (err: unknown) => {
+  await cleanUp();
+  throw err;
+});
 const targets = Object.keys(servers) as TTarget[];
-const bare = `${(await startProcess('bare', 'bench/bare-server.ts', {}, '/hello')).base}/hello`;
 
 // Every request carries a distinct eventId (lean and API share the camera_event table),
 // a distinct image (so evidence files are really written) and a fresh signature, like a
@@ -250,9 +269,7 @@ try {
     process.stdout.write(md);
   }
 } finally {
-  await stopAll();
-  await dropDatabase(dbUrl);
-  rmSync(evidenceDir, { recursive: true, force: true });
+  await cleanUp();
 }
 
 function ingestMarkdown(): string {
