@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient, type Prisma } from '../generated/prisma/client.ts';
 
 export type TDb = PrismaClient;
@@ -25,26 +26,48 @@ export type TDbTimeouts = {
 
 export const DEFAULT_DB_TIMEOUTS: TDbTimeouts = { connectMs: 5_000, statementMs: 8_000, queryMs: 10_000 };
 
+/** Prepared statements are named by a hash of their SQL, so each connection parses one once. */
+const statementName = (sql: string): string => `s_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+
+/** The pg pool under each client createDb made (see queryRows). */
+const pools = new WeakMap<TDb, pg.Pool>();
+
 /**
  * A Prisma client over node-postgres. Prepared statements are named by a hash of their
  * SQL so pg caches them per connection (measured +50 % on point reads); do not run this
  * behind PgBouncer in transaction mode. Every wait on the database is bounded, so a hung
  * server becomes an error (and a 503 at the API) instead of a hung request.
  */
-export const createDb = (connectionString: string, poolMax = 10, timeouts: TDbTimeouts = DEFAULT_DB_TIMEOUTS): TDb =>
-  new PrismaClient({
-    adapter: new PrismaPg(
-      {
-        connectionString,
-        max: poolMax,
-        connectionTimeoutMillis: timeouts.connectMs,
-        idleTimeoutMillis: 30_000,
-        statement_timeout: timeouts.statementMs,
-        query_timeout: timeouts.queryMs,
-        idle_in_transaction_session_timeout: timeouts.queryMs * 2,
-        keepAlive: true,
-      },
-      { statementNameGenerator: (q) => `s_${createHash('sha1').update(q.sql).digest('hex').slice(0, 20)}` },
-    ),
+export const createDb = (connectionString: string, poolMax = 10, timeouts: TDbTimeouts = DEFAULT_DB_TIMEOUTS): TDb => {
+  const pool = new pg.Pool({
+    connectionString,
+    max: poolMax,
+    connectionTimeoutMillis: timeouts.connectMs,
+    idleTimeoutMillis: 30_000,
+    statement_timeout: timeouts.statementMs,
+    query_timeout: timeouts.queryMs,
+    idle_in_transaction_session_timeout: timeouts.queryMs * 2,
+    keepAlive: true,
+  });
+  const db = new PrismaClient({
+    adapter: new PrismaPg(pool, { statementNameGenerator: (q) => statementName(q.sql), disposeExternalPool: true }),
     transactionOptions: { maxWait: timeouts.connectMs, timeout: timeouts.queryMs },
   });
+  pools.set(db, pool);
+  return db;
+};
+
+/**
+ * Runs one statement on its own (not in a transaction) straight on the client's pg pool:
+ * the same connections, time limits and statement names as Prisma, without Prisma's
+ * query pipeline, which costs ≈1 ms of CPU per call (measured: a batch of one event
+ * through $queryRaw 1.66 ms, through pg 0.61 ms). For hot-path statements only; values
+ * go to pg as they are (unnestSql already sends dates as text).
+ */
+export const queryRows = async <T>(db: TDb, sql: Prisma.Sql): Promise<T[]> => {
+  const pool = pools.get(db);
+  // A client Prisma reconnected after $disconnect has a pool of its own: let Prisma run it.
+  if (!pool || pool.ending) return db.$queryRaw<T[]>(sql);
+  const { rows } = await pool.query<T & pg.QueryResultRow>({ name: statementName(sql.text), text: sql.text, values: sql.values });
+  return rows;
+};

@@ -1,4 +1,4 @@
-export { createDb, DEFAULT_DB_TIMEOUTS } from './client.ts';
+export { createDb, DEFAULT_DB_TIMEOUTS, queryRows } from './client.ts';
 export type { TDb, TDbTimeouts, TTx } from './client.ts';
 export { guardDb, isDbUnavailable, RETRY_AFTER_SECONDS } from './availability.ts';
 export { unnestSql } from './unnest.ts';

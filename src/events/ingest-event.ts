@@ -1,5 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { fileTypeFromBuffer } from 'file-type';
 import type { z } from 'zod';
 import { guardDb, type TDb } from '../db/index.ts';
 import { AppError } from '../shared/app-error.ts';
@@ -10,6 +9,7 @@ import type { ContentStore } from '../storage/index.ts';
 import { ZCameraEvent, type TCameraEvent, type TIngestAnswer } from './camera-event.schema.ts';
 import { findByDeviceEventId, type TStoredEvidence } from './event-repository.ts';
 import type { EventWriter } from './event-writer.ts';
+import { imageTypeOf } from './image-type.ts';
 import { verifySignature } from './signature.ts';
 import { assertJsonWithinBounds } from './json-guard.ts';
 import { canonicalJson } from '../shared/canonical-json.ts';
@@ -74,7 +74,7 @@ export const ingestCameraEvent = async (deps: TIngestDeps, req: TIngestRequest):
       details: [{ path: 'plate.text', message: plate.reason }],
     });
   }
-  const images = await decodeEvidence(event);
+  const images = decodeEvidence(event);
 
   await Promise.all(images.map((img) => deps.evidence.put(img.bytes, img.sha256)));
 
@@ -142,16 +142,14 @@ export const issuesOf = (error: z.ZodError) => error.issues.map((i) => ({ path: 
 
 type TDecoded = TStoredEvidence & { bytes: Buffer };
 
-const decodeEvidence = async (event: TCameraEvent): Promise<TDecoded[]> =>
-  Promise.all(
-    event.evidence.map(async (item, position) => {
-      const bytes = item.data;
-      const detected = await fileTypeFromBuffer(bytes);
-      if (detected?.mime !== item.contentType) {
-        throw new AppError('INVALID_EVIDENCE', `evidence[${position}] is not the ${item.contentType} it claims to be`, {
-          details: [{ path: `evidence.${position}.data`, message: `bytes are ${detected?.mime ?? 'not a known image type'}` }],
-        });
-      }
-      return { position, kind: item.kind, contentType: item.contentType, sha256: createHash('sha256').update(bytes).digest('hex'), sizeBytes: bytes.length, bytes };
-    }),
-  );
+const decodeEvidence = (event: TCameraEvent): TDecoded[] =>
+  event.evidence.map((item, position) => {
+    const bytes = item.data;
+    const detected = imageTypeOf(bytes);
+    if (detected !== item.contentType) {
+      throw new AppError('INVALID_EVIDENCE', `evidence[${position}] is not the ${item.contentType} it claims to be`, {
+        details: [{ path: `evidence.${position}.data`, message: `bytes are ${detected ?? 'not a JPEG or PNG image'}` }],
+      });
+    }
+    return { position, kind: item.kind, contentType: item.contentType, sha256: createHash('sha256').update(bytes).digest('hex'), sizeBytes: bytes.length, bytes };
+  });

@@ -125,7 +125,10 @@ export const cameraEventRoutes = (deps: TIngestDeps, limits: TIngestHttpLimits, 
         rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
       });
       answered(res, result.answer.duplicate ? 'duplicate' : result.answer.status);
-      res.status(result.httpStatus).json(result.answer);
+      // Written directly rather than through res.json: express's send would hash the
+      // answer for an ETag and check freshness, neither of which means anything to a camera.
+      const body = JSON.stringify(result.answer);
+      res.writeHead(result.httpStatus, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) }).end(body);
     },
   );
   return router;

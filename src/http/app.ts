@@ -24,6 +24,8 @@ export const createApp = (deps: TAppDeps): Express => {
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(requestLog(deps.logger));
+  // The camera route first: it takes nearly all requests, so they skip matching the others.
+  app.use(cameraEventRoutes(deps.ingest, deps.ingestLimits, deps.ingestMetrics));
   app.use(healthRoutes(deps.db, deps.redis, deps.logger));
   const doc = openApiDocument();
   app.get('/openapi.json', (_req, res) => {
@@ -31,7 +33,6 @@ export const createApp = (deps: TAppDeps): Express => {
   });
   // Browser-facing pages get helmet's headers; machine-to-machine JSON does not need them.
   app.use('/docs', helmet(), swaggerUi.serve, swaggerUi.setup(doc));
-  app.use(cameraEventRoutes(deps.ingest, deps.ingestLimits, deps.ingestMetrics));
   app.use(notFound);
   app.use(errorHandler);
   return app;
