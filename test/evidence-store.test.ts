@@ -56,6 +56,7 @@ describe('ContentStore.sweep', () => {
     const fresh = await store.put(samplePng(9, 9, 3));
     age(store.pathOf(referenced), 2 * DAY);
     age(store.pathOf(orphan), 2 * DAY);
+    mkdirSync(join(dirSweep, 'tmp'), { recursive: true });
     const leftover = join(dirSweep, 'tmp', 'crashed-write');
     writeFileSync(leftover, 'half');
     age(leftover, 2 * DAY);

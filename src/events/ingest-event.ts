@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { guardDb, type TDb } from '../db/index.ts';
 import { AppError } from '../shared/app-error.ts';
-import type { CameraDirectory } from '../cameras/index.ts';
+import type { CameraDirectory, TCameraAuth } from '../cameras/index.ts';
 import { isPastLimitation } from '../clock/index.ts';
 import { parsePlate } from '../plates/index.ts';
 import type { ContentStore } from '../storage/index.ts';
@@ -24,7 +24,8 @@ export type TIngestDeps = {
 };
 
 export type TIngestRequest = {
-  cameraCode: string | undefined;
+  /** The camera named by X-Camera-Id, as the directory knows it (admitted before the body was read). */
+  camera: TCameraAuth;
   timestamp: string | undefined;
   signature: string | undefined;
   rawBody: Buffer;
@@ -41,10 +42,7 @@ export const CERT_EXPIRED = 'CAMERA_CERT_EXPIRED';
  */
 export const ingestCameraEvent = async (deps: TIngestDeps, req: TIngestRequest): Promise<TIngestResult> => {
   const now = new Date();
-  if (!req.cameraCode) throw new AppError('SIGNATURE_MISSING', 'X-Camera-Id header is required');
-  const cameraCode = req.cameraCode;
-  const camera = await guardDb(() => deps.cameras.byCode(cameraCode));
-  if (!camera) throw new AppError('CAMERA_UNKNOWN', 'unknown camera');
+  const { camera } = req;
   if (!camera.active) throw new AppError('CAMERA_DISABLED', 'this camera is disabled');
 
   const check = verifySignature({

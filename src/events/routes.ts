@@ -1,5 +1,5 @@
 import express, { Router, type RequestHandler, type Response } from 'express';
-import { CAMERA_CODE } from '../cameras/index.ts';
+import { CAMERA_CODE, type TCameraAuth } from '../cameras/index.ts';
 import { guardDb } from '../db/index.ts';
 import type { TMetrics } from '../metrics/index.ts';
 import { AppError } from '../shared/app-error.ts';
@@ -23,6 +23,8 @@ export type TIngestMetrics = {
 
 /** What `res.locals` carries for the metrics: the answer's code and the known camera. */
 type TAnswerLocals = { answerCode?: string; camera?: string };
+/** The camera admitBody let in, for the use case. */
+type TAdmitted = { admitted: TCameraAuth };
 
 /** Counts every answer of the route, by status, answer code and camera, and times it. */
 const observeAnswers = ({ metrics, cameraLabel }: TIngestMetrics): RequestHandler => (_req, res, next) => {
@@ -60,8 +62,8 @@ const requireUtf8Json: RequestHandler = (req, _res, next) => {
 /**
  * Everything that can refuse a post without its body is decided before a byte of it is
  * read: the camera id's form, the declared length, the camera itself (from the
- * directory's cache) and the budget of bodies in flight. The use case checks the camera
- * again (a cache hit) and then the signature over the raw bytes.
+ * directory's cache) and the budget of bodies in flight. The admitted camera is handed
+ * to the use case, which checks the signature over the raw bytes.
  */
 const admitBody = (deps: TIngestDeps, limits: TIngestHttpLimits): RequestHandler => {
   const budget = new BodyBudget(limits.bodyBudgetBytes);
@@ -84,6 +86,7 @@ const admitBody = (deps: TIngestDeps, limits: TIngestHttpLimits): RequestHandler
     if (!camera) throw new AppError('CAMERA_UNKNOWN', 'unknown camera');
     (res.locals as TAnswerLocals).camera = camera.code;
     if (!camera.active) throw new AppError('CAMERA_DISABLED', 'this camera is disabled');
+    (res.locals as TAdmitted).admitted = camera;
     if (res.closed) return;
     // A chunked body has no declared length: it may be as large as the limit.
     share.release = budget.take(declared ?? limits.bodyLimitBytes);
@@ -119,7 +122,7 @@ export const cameraEventRoutes = (deps: TIngestDeps, limits: TIngestHttpLimits, 
     express.raw({ type: () => true, limit: limits.bodyLimitBytes, inflate: false }),
     async (req, res) => {
       const result = await ingestCameraEvent(deps, {
-        cameraCode: req.get('x-camera-id'),
+        camera: (res.locals as TAdmitted).admitted,
         timestamp: req.get('x-timestamp'),
         signature: req.get('x-signature'),
         rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),

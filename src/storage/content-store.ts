@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
-import { link, mkdir, open, readdir, readFile, rename, stat, unlink, utimes } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../shared/app-error.ts';
 
@@ -20,11 +20,12 @@ export type TSweepReport = { scanned: number; removed: number; removedBytes: num
 
 /**
  * Files addressed by the sha256 of their bytes, `<dir>/ab/cd/<sha256>`: evidence images,
- * later notice PDFs. Paths come only from the hash, never from input. A file is written
- * to a temporary name, hard-linked to its final name (which fails if the name exists, so
- * nothing is ever overwritten and a final name only ever shows complete bytes), then
- * flushed: the flush after the link persists the bytes and the new name together.
- * Identical content is stored once and shared.
+ * later notice PDFs. Paths come only from the hash, never from input. A file is created
+ * exclusively at its name and flushed before the row that refers to it commits, so a row
+ * only ever refers to complete bytes, and a file is never overwritten with other bytes
+ * (only a damaged one is replaced by its right bytes); identical content is stored once
+ * and shared. A name's durability with its file's flush assumes a journalling
+ * filesystem (ext4 with its journal, xfs), as databases do.
  */
 export class ContentStore {
   private readonly madeDirs = new Set<string>();
@@ -45,42 +46,39 @@ export class ContentStore {
   async put(bytes: Buffer, sha256 = ContentStore.sha256(bytes)): Promise<string> {
     const final = this.pathOf(sha256);
     await this.ensureDir(join(this.dir, sha256.slice(0, 2), sha256.slice(2, 4)));
+    for (;;) {
+      try {
+        await writeFile(final, bytes, { flag: 'wx', flush: this.fsync });
+        return sha256;
+      } catch (err) {
+        if (!isErrno(err, 'EEXIST')) throw err;
+      }
+      // The name is taken. The same bytes are shared: touched (the sweep never removes a
+      // recently touched file, so the row about to refer to it cannot lose it) and flushed
+      // (their writer may not have flushed them yet). Other bytes are a write cut short
+      // (a crash, or a writer still at it; no row refers to them, rows commit after the
+      // flush) and are replaced whole, atomically. Gone meanwhile (swept): create again.
+      try {
+        if (ContentStore.sha256(await readFile(final)) !== sha256) {
+          await this.replace(final, bytes);
+          return sha256;
+        }
+        const now = new Date();
+        await utimes(final, now, now);
+        if (this.fsync) await flushFile(final);
+        return sha256;
+      } catch (err) {
+        if (!isErrno(err, 'ENOENT')) throw err;
+      }
+    }
+  }
+
+  /** Writes the bytes to a temporary name, flushes them and renames them over `final`. */
+  private async replace(final: string, bytes: Buffer): Promise<void> {
     await this.ensureDir(join(this.dir, 'tmp'));
     const tmp = join(this.dir, 'tmp', randomUUID());
-    const file = await open(tmp, 'wx');
-    try {
-      await file.writeFile(bytes);
-      for (;;) {
-        try {
-          await link(tmp, final);
-          if (this.fsync) await file.sync();
-          return sha256;
-        } catch (err) {
-          if (!isErrno(err, 'EEXIST')) throw err;
-        }
-        // Already stored. A file with other bytes (damaged on disk) is replaced
-        // atomically; a whole one is touched: the sweep never removes a recently touched
-        // file, so the row about to refer to it cannot lose it. Gone meanwhile: link again.
-        try {
-          if (ContentStore.sha256(await readFile(final)) !== sha256) {
-            if (this.fsync) await file.sync();
-            await rename(tmp, final);
-            return sha256;
-          }
-          const now = new Date();
-          await utimes(final, now, now);
-          // Another writer may have linked it a moment ago and not flushed it yet: the row
-          // about to refer to it must not commit before the bytes are on disk.
-          if (this.fsync) await flushFile(final);
-          return sha256;
-        } catch (err) {
-          if (!isErrno(err, 'ENOENT')) throw err;
-        }
-      }
-    } finally {
-      await file.close();
-      await unlink(tmp).catch(() => {});
-    }
+    await writeFile(tmp, bytes, { flag: 'wx', flush: this.fsync });
+    await rename(tmp, final);
   }
 
   /** The stored bytes as a stream; fails with ENOENT when nothing is stored under this hash. */
@@ -91,8 +89,8 @@ export class ContentStore {
   /**
    * Removes files no row refers to and that nobody has stored or touched for
    * `olderThanMs` (a request that failed after writing its evidence leaves such files),
-   * and temporary files a crash left behind; with `part`, only that part of the store. `referenced` answers which of the given
-   * hashes rows still refer to. A file is first renamed aside and checked again: if a
+   * and temporary files a crash left behind; with `part`, only that part of the store.
+   * `referenced` answers which of the given hashes rows still refer to. A file is first renamed aside and checked again: if a
    * writer touched it meanwhile it is put back, so a file about to be referred to is
    * never lost.
    */
