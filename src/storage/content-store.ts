@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { AppError } from '../shared/app-error.ts';
 
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -28,8 +28,6 @@ export type TSweepReport = { scanned: number; removed: number; removedBytes: num
  * filesystem (ext4 with its journal, xfs), as databases do.
  */
 export class ContentStore {
-  private readonly madeDirs = new Set<string>();
-
   constructor(
     readonly dir: string,
     private readonly fsync: boolean,
@@ -45,12 +43,17 @@ export class ContentStore {
   /** Stores the bytes (the caller may pass their hash, computed once); returns the hash. */
   async put(bytes: Buffer, sha256 = ContentStore.sha256(bytes)): Promise<string> {
     const final = this.pathOf(sha256);
-    await this.ensureDir(join(this.dir, sha256.slice(0, 2), sha256.slice(2, 4)));
     for (;;) {
       try {
         await writeFile(final, bytes, { flag: 'wx', flush: this.fsync });
         return sha256;
       } catch (err) {
+        // Its shard directory is made on first use (a missing one costs one failed open;
+        // an existing one costs nothing, which is nearly always once the store has grown).
+        if (isErrno(err, 'ENOENT')) {
+          await mkdir(dirname(final), { recursive: true });
+          continue;
+        }
         if (!isErrno(err, 'EEXIST')) throw err;
       }
       // The name is taken. The same bytes are shared: touched (the sweep never removes a
@@ -75,7 +78,7 @@ export class ContentStore {
 
   /** Writes the bytes to a temporary name, flushes them and renames them over `final`. */
   private async replace(final: string, bytes: Buffer): Promise<void> {
-    await this.ensureDir(join(this.dir, 'tmp'));
+    await mkdir(join(this.dir, 'tmp'), { recursive: true });
     const tmp = join(this.dir, 'tmp', randomUUID());
     await writeFile(tmp, bytes, { flag: 'wx', flush: this.fsync });
     await rename(tmp, final);
@@ -103,7 +106,7 @@ export class ContentStore {
     const { index, of } = opts.part ?? { index: 0, of: 1 };
     const report: TSweepReport = { scanned: 0, removed: 0, removedBytes: 0, staleTemp: 0 };
     const trash = join(this.dir, 'tmp');
-    await this.ensureDir(trash);
+    await mkdir(trash, { recursive: true });
     for (const name of await readdir(trash)) {
       const path = join(trash, name);
       const s = await stat(path).catch(() => undefined);
@@ -161,11 +164,5 @@ export class ContentStore {
       if (isErrno(err, 'ENOENT')) return [];
       throw err;
     }
-  }
-
-  private async ensureDir(path: string): Promise<void> {
-    if (this.madeDirs.has(path)) return;
-    await mkdir(path, { recursive: true });
-    this.madeDirs.add(path);
   }
 }
