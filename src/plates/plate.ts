@@ -49,6 +49,7 @@ const FORMAT_CLASSES: Record<TPlateFormat, readonly TVehicleClass[]> = {
 export const allowedClassesOf = (format: string): readonly TVehicleClass[] => FORMAT_CLASSES[format as TPlateFormat] ?? ANY;
 
 const L = `[${SERIES_LETTERS}]`;
+const TWO_SERIES_LETTERS = new RegExp(`^${L}${L}$`);
 
 /**
  * Cameras' OCR cannot print Đ: it reads D. Restore it in the series where Đ is the
@@ -113,7 +114,7 @@ export const parsePlate = (raw: string): TPlateResult => {
     const format = letters === 'MK' || letters === 'CD' ? 'SPECIAL_SERIES_FOUR_WHEEL' : 'SPECIAL_SERIES';
     return build(format, letters, digits, `${region}${letters}-${grouped(digits)}`);
   }
-  if (new RegExp(`^${L}${L}$`).test(letters) && digits.length === 5) {
+  if (TWO_SERIES_LETTERS.test(letters) && digits.length === 5) {
     return build('MOTORBIKE_TWO_LETTER', letters, digits, `${region}-${letters} ${grouped(digits)}`);
   }
   return { ok: false, reason: `${letters} is not a plate series` };
