@@ -8,7 +8,7 @@ import type { TLogger } from '../shared/logger.ts';
 import { errorHandler, notFound } from './error-handler.ts';
 import { healthRoutes } from './health.ts';
 import { openApiDocument } from './openapi.ts';
-import { requestLog } from './request-log.ts';
+import { installRequestLog } from './request-log.ts';
 
 export type TAppDeps = {
   db: TDb;
@@ -23,7 +23,7 @@ export const createApp = (deps: TAppDeps): Express => {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  app.use(requestLog(deps.logger));
+  installRequestLog(app, deps.logger);
   // The camera route first: it takes nearly all requests, so they skip matching the others.
   app.use(cameraEventRoutes(deps.ingest, deps.ingestLimits, deps.ingestMetrics));
   app.use(healthRoutes(deps.db, deps.redis, deps.logger));

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Request, RequestHandler, Response } from 'express';
+import type { Express, Request, Response } from 'express';
 import { CAMERA_CODE } from '../cameras/index.ts';
 import type { TLogger } from '../shared/logger.ts';
 
@@ -39,31 +39,44 @@ const summary = (req: Request, res: Response, ms: number) => {
  * logged by the error handler), and the full headers at debug only, signatures redacted
  * by the logger. Every line of a request carries its reqId. Written by hand rather than
  * with pino-http: that built two child loggers per request whether or not anything was
- * logged; here the request's child logger is made only when a handler logs through it.
+ * logged; here `req.log` is a getter on the app's request prototype, defined once, that
+ * makes the request's child logger only when a handler logs through it.
  */
-export const requestLog = (logger: TLogger): RequestHandler => (req, res, next) => {
-  const start = performance.now();
-  // A caller's X-Request-Id is kept when well-formed, so one id follows a request across
-  // the gateway and this service.
-  const given = req.headers['x-request-id'];
-  const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-  res.setHeader('X-Request-Id', id);
-  req.id = id;
-  let child: TLogger | undefined;
-  Object.defineProperty(req, 'log', { get: () => (child ??= logger.child({ reqId: id })), configurable: true });
-  if (logger.isLevelEnabled('debug')) req.log.debug({ headers: req.headers }, 'request headers');
-  if (logger.isLevelEnabled('info') && !QUIET_PATHS.has(req.url)) {
-    // 'close' follows 'finish' when the answer went out, and comes alone when the client
-    // hung up first: the line is written once, at whichever comes first.
-    const done = () => {
-      res.off('finish', done);
-      res.off('close', done);
-      const line = summary(req, res, Math.round(performance.now() - start));
-      if (res.writableFinished && res.statusCode >= 500) logger.error(line, 'request failed');
-      else logger.info(line, 'request');
-    };
-    res.on('finish', done);
-    res.on('close', done);
-  }
-  next();
+export const installRequestLog = (app: Express, logger: TLogger): void => {
+  const children = new WeakMap<Request, TLogger>();
+  Object.defineProperty(app.request, 'log', {
+    get(this: Request) {
+      let child = children.get(this);
+      if (!child) {
+        child = logger.child({ reqId: this.id });
+        children.set(this, child);
+      }
+      return child;
+    },
+    configurable: true,
+  });
+  app.use((req, res, next) => {
+    const start = performance.now();
+    // A caller's X-Request-Id is kept when well-formed, so one id follows a request across
+    // the gateway and this service.
+    const given = req.headers['x-request-id'];
+    const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    res.setHeader('X-Request-Id', id);
+    req.id = id;
+    if (logger.isLevelEnabled('debug')) req.log.debug({ headers: req.headers }, 'request headers');
+    if (logger.isLevelEnabled('info') && !QUIET_PATHS.has(req.url)) {
+      // 'close' follows 'finish' when the answer went out, and comes alone when the client
+      // hung up first: the line is written once, at whichever comes first.
+      const done = () => {
+        res.off('finish', done);
+        res.off('close', done);
+        const line = summary(req, res, Math.round(performance.now() - start));
+        if (res.writableFinished && res.statusCode >= 500) logger.error(line, 'request failed');
+        else logger.info(line, 'request');
+      };
+      res.on('finish', done);
+      res.on('close', done);
+    }
+    next();
+  });
 };
