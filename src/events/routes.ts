@@ -1,4 +1,5 @@
-import express, { Router, type RequestHandler, type Response } from 'express';
+import { Router, type RequestHandler, type Response } from 'express';
+import getRawBody from 'raw-body';
 import { CAMERA_CODE, type TCameraAuth } from '../cameras/index.ts';
 import { guardDb } from '../db/index.ts';
 import type { TMetrics } from '../metrics/index.ts';
@@ -49,8 +50,11 @@ const CHARSET = /;\s*charset\s*=\s*("?)([^";\s]*)\1/gi;
  * (decompressing would also let a small signed-or-not body grow before any check).
  */
 const requireUtf8Json: RequestHandler = (req, _res, next) => {
-  if (!req.is('application/json')) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json');
-  for (const [, , charset] of (req.get('content-type') ?? '').matchAll(CHARSET)) {
+  const contentType = req.get('content-type') ?? '';
+  const semicolon = contentType.indexOf(';');
+  const mediaType = (semicolon < 0 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
+  if (mediaType !== 'application/json') throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json');
+  for (const [, , charset] of contentType.matchAll(CHARSET)) {
     if (charset?.toLowerCase() !== 'utf-8') throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'the only charset accepted is utf-8');
   }
   if ((req.get('content-encoding') || 'identity').trim().toLowerCase() !== 'identity') {
@@ -105,6 +109,13 @@ const admitBody = (deps: TIngestDeps, limits: TIngestHttpLimits): RequestHandler
   };
 };
 
+/** The body as bytes, up to `limit` (raw-body's errors carry the `type` the error handler maps: too large, aborted). */
+const readRawBody = (limit: number): RequestHandler => async (req, _res, next) => {
+  const length = req.headers['content-length'];
+  req.body = await getRawBody(req, { limit, ...(length === undefined ? {} : { length }) });
+  next();
+};
+
 const answered = (res: Response, code: string) => {
   (res.locals as TAnswerLocals).answerCode = code;
 };
@@ -118,8 +129,9 @@ export const cameraEventRoutes = (deps: TIngestDeps, limits: TIngestHttpLimits, 
     requireUtf8Json,
     admitBody(deps, limits),
     // Raw bytes: the signature covers the body exactly as sent, and JSON is parsed only
-    // after the signature checks out.
-    express.raw({ type: () => true, limit: limits.bodyLimitBytes, inflate: false }),
+    // after the signature checks out. raw-body itself rather than express.raw: the
+    // admission above already decided what body-parser would check again.
+    readRawBody(limits.bodyLimitBytes),
     async (req, res) => {
       const result = await ingestCameraEvent(deps, {
         camera: (res.locals as TAdmitted).admitted,

@@ -9,6 +9,7 @@ const fromParserError = (err: { type?: string; status?: number; message?: string
     return new AppError('UNSUPPORTED_MEDIA_TYPE', err.message ?? 'unsupported encoding');
   }
   if (err.type === 'request.aborted') return new AppError('VALIDATION_FAILED', 'the request was aborted');
+  if (err.type === 'request.size.invalid') return new AppError('VALIDATION_FAILED', 'the body is not as long as its Content-Length says');
   return undefined;
 };
 
