@@ -54,7 +54,9 @@ if (cfg.API_WORKERS > 1 && cluster.isPrimary) {
   const server = services.apiServer().listen(cfg.PORT, () => logger.info({ port: cfg.PORT }, 'api listening'));
   let stopMetrics = async () => {};
   if (cluster.isWorker) {
-    // The primary serves the metrics of every API process (see above).
+    // The primary serves the metrics of every API process (see above). prom-client answers
+    // the primary's requests only once an AggregatorRegistry exists in this process too.
+    new AggregatorRegistry();
     AggregatorRegistry.setRegistries([services.metrics().registry]);
   } else if (cfg.METRICS_PORT > 0) {
     const endpoint = { host: cfg.METRICS_HOST, port: cfg.METRICS_PORT, token: cfg.METRICS_TOKEN };
