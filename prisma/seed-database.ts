@@ -1,11 +1,12 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TDb } from '../src/db/client.ts';
-import { applyRules, readRuleFile, RULE_TABLES_DIR } from '../src/fines/index.ts';
+import { AMENDMENTS_DIR, applyAmendment, applyRules, readAmendmentFile, readRuleFile, RULE_TABLES_DIR } from '../src/fines/index.ts';
 import { seedDemo } from './demo/demo-data.ts';
 
 /**
- * The reference data every installation needs (the checked-in fine tables) and, when
+ * The reference data every installation needs (the checked-in fine tables and the
+ * amendments known but not loaded as rows) and, when
  * asked, the demo data. Safe to run again: what exists is left alone.
  */
 export const seedDatabase = async (deps: { db: TDb; secretKey: Buffer; actor: string }, opts: { demo: boolean }) => {
@@ -13,5 +14,9 @@ export const seedDatabase = async (deps: { db: TDb; secretKey: Buffer; actor: st
   for (const file of readdirSync(RULE_TABLES_DIR).filter((f) => f.endsWith('.json')).sort()) {
     rules += (await applyRules(deps.db, readRuleFile(join(RULE_TABLES_DIR, file)), deps.actor)).add.length;
   }
-  return { rules, demo: opts.demo ? await seedDemo(deps) : undefined };
+  let amendments = 0;
+  for (const file of readdirSync(AMENDMENTS_DIR).filter((f) => f.endsWith('.json')).sort()) {
+    if ((await applyAmendment(deps.db, readAmendmentFile(join(AMENDMENTS_DIR, file)), deps.actor)) === 'added') amendments++;
+  }
+  return { rules, amendments, demo: opts.demo ? await seedDemo(deps) : undefined };
 };

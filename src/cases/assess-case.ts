@@ -3,7 +3,7 @@ import { limitationEndsAt, noticeDueAt } from '../clock/index.ts';
 import type { TDb } from '../db/index.ts';
 import { caseMeasurements } from '../events/index.ts';
 import type { CaseStatus, VehicleClass, Violation } from '../generated/prisma/enums.ts';
-import { assessFine, handlingUnitFor, selectRule, type RuleCache, type TAssessment, type TFineRule, type THandlingUnit } from '../fines/index.ts';
+import { amendmentsNotApplied, assessFine, handlingUnitFor, selectRule, vietnamDate, type RuleCache, type TAssessment, type TFineRule, type THandlingUnit } from '../fines/index.ts';
 import { ownerFacts } from '../registry/index.ts';
 import { moveEntities } from '../workflow/index.ts';
 import { CASE_MACHINE } from './case-machine.ts';
@@ -26,7 +26,22 @@ type TCaseRow = {
   ownerId: string | null;
 };
 
-type TDecision = { id: string; from: CaseStatus; rule: TFineRule | null; fine: TAssessment | null; unit: THandlingUnit; flags: string[]; capturedAt: Date };
+type TDecision = {
+  id: string;
+  from: CaseStatus;
+  rule: TFineRule | null;
+  fine: TAssessment | null;
+  unit: THandlingUnit;
+  /** The flags this stage sets (of FINE_STAGE_FLAGS), and the case's flags after it. */
+  stageFlags: string[];
+  flags: string[];
+  /** Amending decrees in force at capture whose rows are not loaded. */
+  outdatedBy: string[];
+  capturedAt: Date;
+};
+
+/** The flags the fine stage owns: it sets or lifts them on every assessment, and only them. */
+const FINE_STAGE_FLAGS = [FLAGS.NO_RULE, FLAGS.RULES_MAY_BE_OUTDATED];
 
 /** The states the fine stage takes a case on from, and the path it moves it along. */
 const PATHS = {
@@ -34,10 +49,11 @@ const PATHS = {
   FINE_ASSESSED: ['FINE_ASSESSED', 'PENDING_REVIEW'],
 } as const satisfies Partial<Record<CaseStatus, readonly CaseStatus[]>>;
 
-const assessReason = ({ rule, fine }: TDecision): string =>
-  rule && fine
+const assessReason = ({ rule, fine, outdatedBy }: TDecision): string =>
+  (rule && fine
     ? `${rule.code} v${rule.version}: ${fine.legalBasis}, ${fine.fineAmount} VND${fine.fineMultiplier > 1 ? ` (organisation ×${fine.fineMultiplier})` : ''}, ${fine.points} points`
-    : 'no fine rule fits this act on its capture date';
+    : 'no fine rule fits this act on its capture date') +
+  (outdatedBy.length ? `; not applied, in force at capture: ${outdatedBy.join(', ')}` : '');
 
 /**
  * The fine stage, for a batch of cases: picks the rule in force on each capture date,
@@ -55,8 +71,9 @@ export const assessCases = async (db: TDb, rules: RuleCache, orgMultiplier: numb
   });
   const byId = new Map(rows.map((r) => [r.id, r]));
   const todo = rows.filter((c) => c.status in PATHS);
-  const [table, sites, owners, measured] = await Promise.all([
+  const [table, pending, sites, owners, measured] = await Promise.all([
     rules.get(),
+    rules.pendingAmendments(),
     siteFacts(db, todo.map((c) => c.siteId)),
     ownerFacts(db, todo.flatMap((c) => (c.ownerId ? [c.ownerId] : []))),
     caseMeasurements(db, todo.map((c) => c.id)),
@@ -75,6 +92,8 @@ export const assessCases = async (db: TDb, rules: RuleCache, orgMultiplier: numb
       speedOverKmh: m?.speed_over ?? null,
       passengers: m?.passengers ?? null,
     });
+    const outdatedBy = amendmentsNotApplied(pending, vietnamDate(c.firstCapturedAt), rule).map((a) => a.decree);
+    const stageFlags = [...(rule ? [] : [FLAGS.NO_RULE]), ...(outdatedBy.length ? [FLAGS.RULES_MAY_BE_OUTDATED] : [])];
     return {
       id: c.id,
       from: c.status,
@@ -86,7 +105,9 @@ export const assessCases = async (db: TDb, rules: RuleCache, orgMultiplier: numb
         owner,
         rule: rule ? { communeCompetent: rule.communeCompetent, fineMax: rule.fineMax } : null,
       }),
-      flags: [...new Set([...c.flags, ...(rule ? [] : [FLAGS.NO_RULE])])],
+      stageFlags,
+      flags: [...new Set([...c.flags.filter((f) => !(FINE_STAGE_FLAGS as string[]).includes(f)), ...stageFlags])],
+      outdatedBy,
       capturedAt: c.firstCapturedAt,
     };
   });
@@ -115,12 +136,12 @@ export const assessCases = async (db: TDb, rules: RuleCache, orgMultiplier: numb
         handling_unit: ['text', (d) => d.unit.name],
         notice_due_at: ['timestamptz', (d) => noticeDueAt(d.capturedAt)],
         limitation_ends_at: ['timestamptz', (d) => limitationEndsAt(d.capturedAt)],
-        // Only NO_RULE is this stage's to set or lift: the others may have changed since
-        // the case was read (a confident capture merged meanwhile lifts LOW_CONFIDENCE_READ).
+        // Only FINE_STAGE_FLAGS are this stage's to set or lift: the others may have changed
+        // since the case was read (a confident capture merged meanwhile lifts LOW_CONFIDENCE_READ).
         flags: [
           'text',
-          (d) => (d.rule ? '' : FLAGS.NO_RULE),
-          `ARRAY(SELECT DISTINCT f FROM unnest(array_remove(t.flags, '${FLAGS.NO_RULE}') || string_to_array(i.flags, ',')) AS f WHERE f <> '')`,
+          (d) => d.stageFlags.join(','),
+          `ARRAY(SELECT DISTINCT f FROM unnest(t.flags) AS f WHERE f <> ALL ('{${FINE_STAGE_FLAGS.join(',')}}'::text[]) UNION SELECT f FROM unnest(string_to_array(i.flags, ',')) AS f WHERE f <> '')`,
         ],
       },
     });

@@ -8,6 +8,11 @@ export const FLAGS = {
   CLASS_MISMATCH: 'CLASS_MISMATCH',
   /** No fine rule fits the act on its capture date. */
   NO_RULE: 'NO_RULE',
+  /**
+   * Captured on or after the date of an amending decree whose rows are not loaded (and
+   * that no operator has reviewed): the rule applied may be the unamended one.
+   */
+  RULES_MAY_BE_OUTDATED: 'RULES_MAY_BE_OUTDATED',
 } as const;
 
 export type TFlag = (typeof FLAGS)[keyof typeof FLAGS];

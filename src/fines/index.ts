@@ -8,4 +8,13 @@ export { applyRules, loadAllRules, planRules, RuleCache, RuleConflictError } fro
 export type { TRulePlan } from './rule-store.ts';
 export { selectRule, vietnamDate } from './select-rule.ts';
 export type { TAct } from './select-rule.ts';
+export { readAmendmentFile } from './amendment-file.ts';
+export type { TAmendment } from './amendment-file.ts';
+export { applyAmendment, listAmendments, pendingAmendments, reviewAmendment } from './amendment-store.ts';
+export type { TAmendmentStatus, TStoredAmendment } from './amendment-store.ts';
+export { amendmentsNotApplied } from './outdated-rules.ts';
+export type { TPendingAmendment } from './outdated-rules.ts';
 export const RULE_TABLES_DIR = new URL('./tables/', import.meta.url).pathname;
+
+/** Amending instruments known but not (yet) loaded as rows: see amendment-file.ts. */
+export const AMENDMENTS_DIR = new URL('./amendments/', import.meta.url).pathname;

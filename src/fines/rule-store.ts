@@ -3,6 +3,8 @@ import { AppError } from '../shared/app-error.ts';
 import { appendAudit } from '../audit/index.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { canonicalJson } from '../shared/canonical-json.ts';
+import { pendingAmendments } from './amendment-store.ts';
+import type { TPendingAmendment } from './outdated-rules.ts';
 import type { TConditions, TFineRule } from './rule-file.ts';
 
 export type TRulePlan = {
@@ -98,11 +100,12 @@ export const applyRules = async (db: TDb, rules: TFineRule[], actor: string): Pr
 };
 
 /**
- * The rule table as the fine stage reads it: loaded from the database and kept for
- * `ttlMs`, so rules loaded by an operator reach running workers within that time.
+ * The rule table (and the amendments not yet applied to it) as the fine stage reads them:
+ * loaded from the database and kept for `ttlMs`, so rules loaded by an operator reach
+ * running workers within that time.
  */
 export class RuleCache {
-  private rules: TFineRule[] | undefined;
+  private table: { rules: TFineRule[]; pending: TPendingAmendment[] } | undefined;
   private loadedAt = 0;
 
   constructor(
@@ -111,10 +114,20 @@ export class RuleCache {
   ) {}
 
   async get(): Promise<TFineRule[]> {
-    if (!this.rules || Date.now() - this.loadedAt > this.ttlMs) {
-      this.rules = await loadAllRules(this.db);
+    return (await this.current()).rules;
+  }
+
+  /** Amendments in force on some date whose rows are not loaded (see outdated-rules.ts). */
+  async pendingAmendments(): Promise<TPendingAmendment[]> {
+    return (await this.current()).pending;
+  }
+
+  private async current() {
+    if (!this.table || Date.now() - this.loadedAt > this.ttlMs) {
+      const [rules, pending] = await Promise.all([loadAllRules(this.db), pendingAmendments(this.db)]);
+      this.table = { rules, pending };
       this.loadedAt = Date.now();
     }
-    return this.rules;
+    return this.table;
   }
 }
