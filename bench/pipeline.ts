@@ -119,7 +119,7 @@ export const runPipelineBench = async (n: number, concurrency: number, noopConcu
             plate: { text: plateOf(i + k), confidence: 0.95, color: 'WHITE' },
             evidence: [],
           },
-          plate: { normalised: plateOf(i + k), format: 'CAR_OR_OLD_MOTORBIKE' },
+          plate: { normalised: plateOf(i + k), format: 'CAR_OR_OLD_MOTORBIKE', uncertain: null },
           evidence: [],
           status: 'RECEIVED',
           rejectReason: null,

@@ -20,13 +20,19 @@ export type TDedupOptions = { windowSeconds: number; confidenceThreshold: number
 
 type TPlated = TEventForDedup & { plate: string; plate_format: string; act: string };
 
+/** The flags a case opens with: doubtful reads of its plate, as characters and as a format. */
+const openingFlags = (ev: TPlated, confident: boolean): string[] => [
+  ...(confident ? [] : [FLAGS.LOW_CONFIDENCE_READ]),
+  ...(ev.plate_uncertain ? [FLAGS.PLATE_FORMAT_UNCERTAIN] : []),
+];
+
 /** The event's plate as ingest parsed it; events stored before that are parsed here. */
 const plated = (ev: TEventForDedup): TPlated | { reason: string } => {
   if (ev.plate && ev.plate_format) return { ...ev, plate: ev.plate, plate_format: ev.plate_format, act: `${ev.plate}|${ev.violation}|${ev.site_id}` };
   const parsed = parsePlate(ev.plate_raw);
   if (!parsed.ok) return { reason: parsed.reason };
   const plate = parsed.plate.normalised;
-  return { ...ev, plate, plate_format: parsed.plate.format, act: `${plate}|${ev.violation}|${ev.site_id}` };
+  return { ...ev, plate, plate_format: parsed.plate.format, plate_uncertain: parsed.uncertain, act: `${plate}|${ev.violation}|${ev.site_id}` };
 };
 
 /**
@@ -122,7 +128,7 @@ const openCases = async (tx: TTx, opened: (TCaseChange & { opener: TCapture })[]
       INSERT INTO "case" (id, plate, plate_raw, plate_format, plate_color, violation, vehicle_class, site_id, status, flags,
         first_captured_at, last_captured_at, event_count, detecting_unit)
       SELECT t.id, t.plate, t.plate_raw, t.plate_format, t.plate_color, t.violation, t.vehicle_class, t.site_id, 'DETECTED',
-        CASE WHEN t.confident THEN '{}'::text[] ELSE ARRAY[${FLAGS.LOW_CONFIDENCE_READ}] END, t.first_at, t.last_at, t.n, t.detecting_unit
+        string_to_array(t.flags, ','), t.first_at, t.last_at, t.n, t.detecting_unit
       FROM ${unnestSql(rows, {
         id: ['uuid', (c) => c.caseId],
         plate: ['text', (c) => c.ev.plate],
@@ -132,7 +138,7 @@ const openCases = async (tx: TTx, opened: (TCaseChange & { opener: TCapture })[]
         violation: ['"Violation"', (c) => c.ev.violation],
         vehicle_class: ['"VehicleClass"', (c) => c.ev.vehicle_class],
         site_id: ['uuid', (c) => c.ev.site_id],
-        confident: ['bool', (c) => c.confident],
+        flags: ['text', (c) => openingFlags(c.ev, c.confident).join(',')],
         first_at: ['timestamptz', (c) => c.first],
         last_at: ['timestamptz', (c) => c.last],
         n: ['int', (c) => c.added],
@@ -146,7 +152,7 @@ const openCases = async (tx: TTx, opened: (TCaseChange & { opener: TCapture })[]
       state: () => 'DETECTED',
       why: (c) => ({
         reason: c.confident ? 'first capture of this act' : `no capture read the plate with confidence ≥ ${threshold}`,
-        data: { eventId: c.opener.id },
+        data: c.ev.plate_uncertain ? { eventId: c.opener.id, plateUncertain: c.ev.plate_uncertain } : { eventId: c.opener.id },
       }),
     })}
     SELECT count(*) FROM created`;

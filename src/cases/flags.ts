@@ -6,6 +6,13 @@ export const FLAGS = {
   UNREGISTERED_PLATE: 'UNREGISTERED_PLATE',
   /** The registered (or plate-format) class is not what the camera saw: a cloned plate? */
   CLASS_MISMATCH: 'CLASS_MISMATCH',
+  /**
+   * The plate was accepted though its reading is doubtful (src/plates `uncertain`: a layout
+   * reported but not read in Circular 79/2024/TT-BCA, or sources that disagree): an officer
+   * checks the plate on the evidence before the case goes on. The reason is in the case's
+   * first audit entry.
+   */
+  PLATE_FORMAT_UNCERTAIN: 'PLATE_FORMAT_UNCERTAIN',
   /** No fine rule fits the act on its capture date. */
   NO_RULE: 'NO_RULE',
   /**

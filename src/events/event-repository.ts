@@ -16,7 +16,7 @@ export type TNewEvent = {
   payloadSha256: string;
   capturedAt: Date;
   event: TCameraEvent;
-  plate: { normalised: string; format: string };
+  plate: { normalised: string; format: string; uncertain: string | null };
   evidence: TStoredEvidence[];
   status: Extract<EventStatus, 'RECEIVED' | 'REJECTED'>;
   rejectReason: string | null;
@@ -41,6 +41,7 @@ export const insertEvents = async (db: TDb, events: TNewEvent[]): Promise<Set<st
     plate_raw: ['text', (e) => e.event.plate.text],
     plate: ['text', (e) => e.plate.normalised],
     plate_format: ['text', (e) => e.plate.format],
+    plate_uncertain: ['text', (e) => e.plate.uncertain],
     plate_confidence: ['float8', (e) => e.event.plate.confidence],
     plate_color: ['"PlateColor"', (e) => e.event.plate.color],
     speed_measured_kmh: ['int', (e) => e.event.speed?.measuredKmh],
@@ -70,7 +71,7 @@ export const insertEvents = async (db: TDb, events: TNewEvent[]): Promise<Set<st
     WITH input AS (SELECT * FROM ${input}),
     ev AS (
       INSERT INTO camera_event (id, camera_id, device_event_id, payload_sha256, captured_at, violation, vehicle_class,
-        plate_raw, plate, plate_format, plate_confidence, plate_color, speed_measured_kmh, speed_limit_kmh, lane, signal_phase,
+        plate_raw, plate, plate_format, plate_uncertain, plate_confidence, plate_color, speed_measured_kmh, speed_limit_kmh, lane, signal_phase,
         passenger_count, latitude, longitude, location_description, site_id, detecting_unit, status, reject_reason)
       SELECT * FROM input
       ON CONFLICT (camera_id, device_event_id) DO NOTHING

@@ -93,7 +93,7 @@ export const ingestCameraEvent = async (deps: TIngestDeps, req: TIngestRequest):
       payloadSha256,
       capturedAt,
       event,
-      plate: { normalised: plate.plate.normalised, format: plate.plate.format },
+      plate: { normalised: plate.plate.normalised, format: plate.plate.format, uncertain: plate.uncertain },
       evidence: images.map(({ bytes: _bytes, ...rest }) => rest),
       status: certExpired ? 'REJECTED' : 'RECEIVED',
       rejectReason: certExpired ? CERT_EXPIRED : null,

@@ -14,6 +14,7 @@ export type TEventForDedup = {
   /** NULL on events stored before ingest parsed plates. */
   plate: string | null;
   plate_format: string | null;
+  plate_uncertain: string | null;
   plate_color: PlateColor;
   plate_confidence: number;
   site_id: string;
@@ -27,7 +28,7 @@ export type TEventForDedup = {
  */
 export const lockEventsForDedup = (tx: TTx, ids: readonly string[]): Promise<TEventForDedup[]> =>
   tx.$queryRaw<TEventForDedup[]>`
-    SELECT id::text, status, captured_at, violation, vehicle_class, plate_raw, plate, plate_format, plate_color,
+    SELECT id::text, status, captured_at, violation, vehicle_class, plate_raw, plate, plate_format, plate_uncertain, plate_color,
       plate_confidence, site_id::text, detecting_unit
     FROM camera_event WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE`;
 

@@ -1,4 +1,12 @@
-import { FOREIGN_SERIES, isProvinceCode, SERIES_LETTERS, SPECIAL_SERIES } from './province-codes.ts';
+import {
+  ECONOMIC_ZONE_SERIES,
+  FOREIGN_SERIES,
+  isProvinceCode,
+  MOTORBIKE_SECOND_LETTERS,
+  SERIES_LETTERS,
+  SPECIAL_SERIES,
+  TEMPORARY_SERIES,
+} from './province-codes.ts';
 
 export type TVehicleClass = 'CAR' | 'TRUCK' | 'BUS' | 'MOTORCYCLE' | 'MOPED';
 
@@ -10,24 +18,37 @@ export type TPlateFormat =
   | 'SPECIAL_SERIES'
   /** Special series fitted only to four-wheeled vehicles (MK, CD). */
   | 'SPECIAL_SERIES_FOUR_WHEEL'
+  /** NG, QT, NN, CV: province, 3-digit country code, series, 2-digit number. */
   | 'FOREIGN'
-  | 'TRAILER';
+  | 'TRAILER'
+  /** Temporary registration, series T. */
+  | 'TEMPORARY'
+  /** Special economic zone plates, CT and LB. */
+  | 'ECONOMIC_ZONE';
 
 export type TPlate = {
   /** Upper-case letters and digits only, with Đ restored: the key plates are matched on. */
   normalised: string;
-  /** Conventional display form, e.g. `51F-123.45`, `29-HA 002.33`. */
+  /** Conventional display form, e.g. `51F-123.45`, `29-HA 002.33`, `41-291-NG-01`. */
   display: string;
   format: TPlateFormat;
-  /** Two leading digits: province code, or country/organisation code for foreign series. */
+  /** Province code (two digits). */
   region: string;
   series: string;
   number: string;
+  /** Country or organisation code of a foreign plate. */
+  country?: string;
   /** Vehicle classes that may carry a plate of this format. */
   allowedClasses: readonly TVehicleClass[];
 };
 
-export type TPlateResult = { ok: true; plate: TPlate } | { ok: false; reason: string };
+/**
+ * A plate is refused only when no rule we know of admits it (clearly a misread or not a
+ * plate). When the sources disagree, or the layout is reported but was not read in the
+ * circular, it is accepted with `uncertain` saying why, so that an officer checks it: a
+ * valid plate refused at ingest is a lost event.
+ */
+export type TPlateResult = { ok: true; plate: TPlate; uncertain: string | null } | { ok: false; reason: string };
 
 const FOUR_WHEEL: readonly TVehicleClass[] = ['CAR', 'TRUCK', 'BUS'];
 const TWO_WHEEL: readonly TVehicleClass[] = ['MOTORCYCLE', 'MOPED'];
@@ -43,13 +64,21 @@ const FORMAT_CLASSES: Record<TPlateFormat, readonly TVehicleClass[]> = {
   SPECIAL_SERIES_FOUR_WHEEL: FOUR_WHEEL,
   FOREIGN: ANY,
   TRAILER: ['TRUCK'],
+  // Temporary registration and economic-zone plates are issued to cars and motorbikes alike.
+  TEMPORARY: ANY,
+  ECONOMIC_ZONE: ANY,
 };
 
 /** Classes a stored plate format allows; an unknown format (from an older release) allows any. */
 export const allowedClassesOf = (format: string): readonly TVehicleClass[] => FORMAT_CLASSES[format as TPlateFormat] ?? ANY;
 
-const L = `[${SERIES_LETTERS}]`;
-const TWO_SERIES_LETTERS = new RegExp(`^${L}${L}$`);
+const UNCERTAIN = {
+  secondLetterG: 'G is an ordinary series letter but not among the second letters the circulars list for motorbike series',
+  twoLetterFourDigit: 'a two-letter motorbike series is issued with a 5-digit number; a 4-digit one is an old or misread plate',
+  foreignThreeDigit: 'a foreign plate number has 2 digits; 3 digits are reported on some plates but not in the circular',
+  seriesT: 'T is both an ordinary series letter and the temporary-registration symbol: check whether the registration is temporary',
+  temporaryTFirst: 'T before the province code is the temporary layout of older circulars, not read in Circular 79/2024',
+} as const;
 
 /**
  * Cameras' OCR cannot print Đ: it reads D. Restore it in the series where Đ is the
@@ -60,6 +89,30 @@ const restoreD = (series: string): string => (series === 'MD' ? 'MĐ' : series =
 const grouped = (digits: string): string =>
   digits.length === 5 ? `${digits.slice(0, 3)}.${digits.slice(3)}` : digits;
 
+const includes = (list: readonly string[], s: string): boolean => list.includes(s);
+
+type TParts = Omit<TPlate, 'allowedClasses' | 'format'>;
+
+const accept = (format: TPlateFormat, parts: TParts, uncertain: string | null = null): TPlateResult => ({
+  ok: true,
+  plate: { ...parts, format, allowedClasses: FORMAT_CLASSES[format] },
+  uncertain,
+});
+
+const refuse = (reason: string): TPlateResult => ({ ok: false, reason });
+
+/** `41-291-NG-01` as printed on one row; the two-row plate reads `41 NG / 291-01` (handled with the other series). */
+const FOREIGN_ONE_ROW = new RegExp(`^(\\d{2})(\\d{3})(${FOREIGN_SERIES.join('|')})(\\d{2,3})$`);
+
+const foreign = (region: string, series: string, country: string, number: string): TPlateResult =>
+  accept(
+    'FOREIGN',
+    // The key keeps the two-row reading order (province, series, digits), as stored before
+    // foreign plates carried their country code separately.
+    { normalised: `${region}${series}${country}${number}`, display: `${region}-${country}-${series}-${number}`, region, series, number, country },
+    number.length === 3 ? UNCERTAIN.foreignThreeDigit : null,
+  );
+
 /**
  * Validates and normalises a Vietnamese plate as read by a camera. Separators (`-`, `.`,
  * spaces, line breaks between the two rows) are dropped before matching, because dash
@@ -67,55 +120,73 @@ const grouped = (digits: string): string =>
  */
 export const parsePlate = (raw: string): TPlateResult => {
   const bare = raw.normalize('NFC').toUpperCase().replace(/[\s.\-_/]/g, '');
-  if (!/^[0-9A-ZĐ]{6,11}$/.test(bare)) {
-    return { ok: false, reason: 'a plate has 6 to 11 letters and digits' };
+  if (!/^[0-9A-ZĐ]{6,11}$/.test(bare)) return refuse('a plate has 6 to 11 letters and digits');
+
+  const oneRow = FOREIGN_ONE_ROW.exec(bare);
+  if (oneRow) {
+    const [, region, country, series, number] = oneRow as unknown as [string, string, string, string, string];
+    return isProvinceCode(Number(region)) ? foreign(region, series, country, number) : refuse(`${region} is not a province code in use`);
   }
+  const tFirst = /^T(\d{2})(\d{4,5})$/.exec(bare);
+  if (tFirst) {
+    const [, region, digits] = tFirst as unknown as [string, string, string];
+    if (!isProvinceCode(Number(region))) return refuse(`${region} is not a province code in use`);
+    const parts = { normalised: bare, display: `T${region}-${grouped(digits)}`, region, series: TEMPORARY_SERIES, number: digits };
+    return accept('TEMPORARY', parts, UNCERTAIN.temporaryTFirst);
+  }
+
   const m = /^(\d{2})([A-ZĐ]{1,2})(\d{4,6})$/.exec(bare);
-  if (!m) return { ok: false, reason: 'expected two digits, a one- or two-letter series and a 4–6 digit number' };
+  if (!m) return refuse('expected two digits, a one- or two-letter series and a 4–6 digit number');
   const region = m[1] as string;
   const letters = restoreD(m[2] as string);
   const digits = m[3] as string;
+  if (!isProvinceCode(Number(region))) return refuse(`${region} is not a province code in use`);
 
-  const build = (format: TPlateFormat, series: string, number: string, display: string): TPlateResult => ({
-    ok: true,
-    plate: { normalised: `${region}${series}${number}`, display, format, region, series, number, allowedClasses: FORMAT_CLASSES[format] },
-  });
+  /** Province, series, number: the layout of every domestic plate. */
+  const plain = (format: TPlateFormat, display: string, uncertain: string | null = null, series = letters, number = digits) =>
+    accept(format, { normalised: `${region}${series}${number}`, display, region, series, number }, uncertain);
 
-  if ((FOREIGN_SERIES as readonly string[]).includes(letters)) {
-    return digits.length === 5
-      ? build('FOREIGN', letters, digits, `${region}-${letters}-${digits.slice(0, 3)}-${digits.slice(3)}`)
-      : { ok: false, reason: `${letters} plates carry a 5-digit number` };
+  if (includes(FOREIGN_SERIES, letters)) {
+    return digits.length >= 5
+      ? foreign(region, letters, digits.slice(0, 3), digits.slice(3))
+      : refuse(`${letters} plates carry a 3-digit country code and a 2-digit number`);
   }
-  if (!isProvinceCode(Number(region))) return { ok: false, reason: `${region} is not a province code in use` };
 
   if (letters.length === 1) {
-    if (letters === 'R' && digits.length === 5) return build('TRAILER', 'R', digits, `${region}R-${grouped(digits)}`);
-    if (!SERIES_LETTERS.includes(letters)) return { ok: false, reason: `${letters} is not a series letter` };
-    if (digits.length === 4) return build('CAR_OLD_FOUR_DIGIT', letters, digits, `${region}${letters}-${digits}`);
+    if (letters === 'R' && digits.length <= 5) return plain('TRAILER', `${region}R-${grouped(digits)}`);
+    if (!SERIES_LETTERS.includes(letters)) return refuse(`${letters} is not a series letter`);
+    if (digits.length === 4) return plain('CAR_OLD_FOUR_DIGIT', `${region}${letters}-${digits}`);
     if (digits.length === 5) {
+      const display = `${region}${letters}-${grouped(digits)}`;
+      if (letters === TEMPORARY_SERIES) return plain('TEMPORARY', display, UNCERTAIN.seriesT);
       // `NN L NNNNN` is both a car plate (30A-123.45) and an old motorbike plate with a
       // 4-digit number (36-B1 1234): the camera's vehicle class decides.
-      return build('CAR_OR_OLD_MOTORBIKE', letters, digits, `${region}${letters}-${grouped(digits)}`);
+      return plain('CAR_OR_OLD_MOTORBIKE', display);
     }
     const series = `${letters}${digits[0]}`;
     const number = digits.slice(1);
     return digits[0] === '0'
-      ? { ok: false, reason: 'a motorbike series digit is 1–9' }
-      : build('MOTORBIKE_LETTER_DIGIT', series, number, `${region}-${series} ${grouped(number)}`);
+      ? refuse('a motorbike series digit is 1–9')
+      : plain('MOTORBIKE_LETTER_DIGIT', `${region}-${series} ${grouped(number)}`, null, series, number);
   }
   if (letters === 'MĐ' && digits.length >= 5) {
     const series = digits.length === 6 ? `MĐ${digits[0]}` : 'MĐ';
     const number = digits.slice(-5);
-    return build('MOTORBIKE_TWO_LETTER', series, number, `${region}-${series} ${grouped(number)}`);
+    return plain('MOTORBIKE_TWO_LETTER', `${region}-${series} ${grouped(number)}`, null, series, number);
   }
-  if (digits.length === 6) return { ok: false, reason: 'a two-letter series is followed by 4 or 5 digits' };
-  if (letters === 'RM') return build('TRAILER', letters, digits, `${region}RM-${grouped(digits)}`);
-  if ((SPECIAL_SERIES as readonly string[]).includes(letters)) {
+  if (digits.length === 6) return refuse('a two-letter series is followed by 4 or 5 digits');
+  if (letters === 'RM') return plain('TRAILER', `${region}RM-${grouped(digits)}`);
+  if (includes(SPECIAL_SERIES, letters)) {
     const format = letters === 'MK' || letters === 'CD' ? 'SPECIAL_SERIES_FOUR_WHEEL' : 'SPECIAL_SERIES';
-    return build(format, letters, digits, `${region}${letters}-${grouped(digits)}`);
+    return plain(format, `${region}${letters}-${grouped(digits)}`);
   }
-  if (TWO_SERIES_LETTERS.test(letters) && digits.length === 5) {
-    return build('MOTORBIKE_TWO_LETTER', letters, digits, `${region}-${letters} ${grouped(digits)}`);
+  if (includes(ECONOMIC_ZONE_SERIES, letters)) return plain('ECONOMIC_ZONE', `${region}${letters}-${grouped(digits)}`);
+
+  const [first, second] = [letters[0] as string, letters[1] as string];
+  if (SERIES_LETTERS.includes(first) && (MOTORBIKE_SECOND_LETTERS.includes(second) || second === 'G')) {
+    const doubts = [second === 'G' ? UNCERTAIN.secondLetterG : null, digits.length === 4 ? UNCERTAIN.twoLetterFourDigit : null];
+    const uncertain = doubts.filter((d) => d !== null).join('; ') || null;
+    return plain('MOTORBIKE_TWO_LETTER', `${region}-${letters} ${grouped(digits)}`, uncertain);
   }
-  return { ok: false, reason: `${letters} is not a plate series` };
+  return refuse(`${letters} is not a plate series`);
 };

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "camera_event" ADD COLUMN     "plate_uncertain" TEXT;
