@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Violation } from '../src/generated/prisma/enums.ts';
-import { assessFine, handlingUnitFor, readRuleFile, RULE_TABLES_DIR, selectRule, vietnamDate, type TAct, type TFineRule } from '../src/fines/index.ts';
+import { assessFine, readRuleFile, RULE_TABLES_DIR, selectRule, vietnamDate, type TAct, type TFineRule } from '../src/fines/index.ts';
 
 const rules = readRuleFile(join(RULE_TABLES_DIR, 'decree-168-2024.json'));
 const AT = new Date('2026-03-10T02:00:00Z');
@@ -124,22 +124,5 @@ describe('choosing the rule by capture date', () => {
     expect(selectRule(both, act({ capturedAt: new Date('2026-08-14T17:00:00Z') }))!.code).toBe(amended.code);
     const v2: TFineRule = { ...old, version: 2, fineMin: 1 };
     expect(selectRule([...rules, v2], act({}))!.version).toBe(2);
-  });
-});
-
-describe('handling unit (TT 73/2024 Art 24.1.b as amended by TT 13/2025)', () => {
-  const base = { detectingUnit: 'Phòng CSGT Công an TP. Hà Nội', siteProvince: 'TP. Hà Nội' };
-  it('is the detecting unit when the owner lives in its province or is unknown', () => {
-    expect(handlingUnitFor({ ...base, owner: { address: 'x', province: 'Thành phố Hà Nội' }, rule: null }).kind).toBe('DETECTING_UNIT');
-    expect(handlingUnitFor({ ...base, owner: null, rule: null }).kind).toBe('DETECTING_UNIT');
-  });
-  it('is the commune police of the owner for listed acts up to 2.5 M VND, else the provincial CSGT division', () => {
-    const owner = { address: '21 Trần Hưng Đạo, phường Nam Định', province: 'Ninh Bình' };
-    const helmet = handlingUnitFor({ ...base, owner, rule: { communeCompetent: true, fineMax: 600_000 } });
-    expect(helmet).toEqual({ kind: 'COMMUNE_POLICE', name: 'Công an cấp xã nơi cư trú của chủ xe (21 Trần Hưng Đạo, phường Nam Định, Ninh Bình)' });
-    expect(handlingUnitFor({ ...base, owner, rule: { communeCompetent: false, fineMax: 20_000_000 } })).toEqual({
-      kind: 'PROVINCIAL_TRAFFIC_POLICE',
-      name: 'Phòng Cảnh sát giao thông Công an Ninh Bình',
-    });
   });
 });

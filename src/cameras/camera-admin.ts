@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { TDb } from '../db/index.ts';
 import { appendAudit } from '../audit/index.ts';
 import { AppError } from '../shared/app-error.ts';
+import { matchAddressTail, matchProvince, provinceUnit } from '../units/index.ts';
 import { parseInput } from './parse-input.ts';
 import { generateSecret, sealSecret } from './secret-box.ts';
 
@@ -9,6 +10,7 @@ export const ZSiteInput = z.object({
   code: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits and . _ - only'),
   name: z.string().min(1).max(200),
   address: z.string().min(1).max(500),
+  /** A unit code ("79"), name, pre-merger name or alias ("TP.HCM"): resolved to a unit code. */
   province: z.string().min(1).max(100),
   latitude: z.number().min(-90).max(90).optional(),
   longitude: z.number().min(-180).max(180).optional(),
@@ -29,14 +31,65 @@ export const ZCameraInput = z.object({
 
 type TDeps = { db: TDb; secretKey: Buffer; actor: string };
 
+/** The unit a site's province names, or INVALID_INPUT: a site is never stored without its unit. */
+const siteUnit = (province: string) => {
+  const code = matchProvince(province);
+  const unit = code === null ? undefined : provinceUnit(code);
+  if (!unit) {
+    throw new AppError('INVALID_INPUT', `province "${province}" names no province or centrally-run city; give its code or name (see "units list")`);
+  }
+  return unit;
+};
+
 export const addSite = async ({ db, actor }: TDeps, input: z.input<typeof ZSiteInput>) => {
   const data = parseInput(ZSiteInput, input);
+  const unit = siteUnit(data.province);
   return db.$transaction(async (tx) => {
     if (await tx.site.findUnique({ where: { code: data.code } })) throw new AppError('CONFLICT', `site ${data.code} already exists`);
-    const site = await tx.site.create({ data });
-    await appendAudit(tx, { actor, entityType: 'site', entityId: site.id, action: 'site.add', toState: 'ACTIVE', data: { code: site.code } });
+    const site = await tx.site.create({ data: { ...data, province: unit.name, provinceCode: unit.code } });
+    await appendAudit(tx, { actor, entityType: 'site', entityId: site.id, action: 'site.add', toState: 'ACTIVE', data: { code: site.code, provinceCode: unit.code } });
     return site;
   });
+};
+
+/** Sets the unit of an existing site (one that no name matched when codes came in, or a correction). */
+export const setSiteProvince = async ({ db, actor }: Pick<TDeps, 'db' | 'actor'>, code: string, province: string) => {
+  const unit = siteUnit(province);
+  return db.$transaction(async (tx) => {
+    const site = await tx.site.findUnique({ where: { code } });
+    if (!site) throw new AppError('NOT_FOUND', `site ${code} does not exist`);
+    if (site.provinceCode === unit.code) return site;
+    const updated = await tx.site.update({ where: { id: site.id }, data: { province: unit.name, provinceCode: unit.code } });
+    await appendAudit(tx, {
+      actor,
+      entityType: 'site',
+      entityId: site.id,
+      action: 'site.set-province',
+      data: { code, from: site.provinceCode, to: unit.code },
+    });
+    return updated;
+  });
+};
+
+/**
+ * Gives sites stored before unit codes existed the unit their free-text province (or the
+ * tail of their address) names. Returns the codes of the sites nothing matched: set
+ * those with "site set-province"; until then their cases are flagged for an officer.
+ */
+export const backfillSiteProvinceCodes = async (db: TDb): Promise<{ matched: number; unmatched: string[] }> => {
+  const sites = await db.site.findMany({ where: { provinceCode: null }, select: { id: true, code: true, province: true, address: true } });
+  const unmatched: string[] = [];
+  let matched = 0;
+  for (const s of sites) {
+    const code = matchProvince(s.province) ?? matchAddressTail(s.address);
+    if (code === null) {
+      unmatched.push(s.code);
+      continue;
+    }
+    await db.site.update({ where: { id: s.id, provinceCode: null }, data: { provinceCode: code } });
+    matched++;
+  }
+  return { matched, unmatched };
 };
 
 /** Registers a camera; returns the plain secret when it was generated here (shown once). */
@@ -72,7 +125,7 @@ export const addCamera = async ({ db, secretKey, actor }: TDeps, input: z.input<
 export const listSites = (db: TDb) =>
   db.site.findMany({
     orderBy: { code: 'asc' },
-    select: { code: true, name: true, province: true, isExpressway: true, _count: { select: { cameras: true } } },
+    select: { code: true, name: true, province: true, provinceCode: true, isExpressway: true, _count: { select: { cameras: true } } },
   });
 
 export const listCameras = (db: TDb) =>

@@ -3,10 +3,12 @@ export type { TCameraAuth, TCameraDirectoryLimits } from './camera-directory.ts'
 export {
   addCamera,
   addSite,
+  backfillSiteProvinceCodes,
   listCameras,
   listSites,
   rotateCameraSecret,
   setCameraStatus,
+  setSiteProvince,
   ZCameraInput,
   ZSiteInput,
 } from './camera-admin.ts';

@@ -5,6 +5,7 @@ import { caseMeasurements } from '../events/index.ts';
 import type { CaseStatus, VehicleClass, Violation } from '../generated/prisma/enums.ts';
 import { amendmentsNotApplied, assessFine, handlingUnitFor, selectRule, vietnamDate, type RuleCache, type TAssessment, type TFineRule, type THandlingUnit } from '../fines/index.ts';
 import { ownerFacts } from '../registry/index.ts';
+import { connectedCommunePolice, provinceUnit } from '../units/index.ts';
 import { moveEntities } from '../workflow/index.ts';
 import { CASE_MACHINE } from './case-machine.ts';
 import { FLAGS } from './flags.ts';
@@ -40,8 +41,11 @@ type TDecision = {
   capturedAt: Date;
 };
 
-/** The flags the fine stage owns: it sets or lifts them on every assessment, and only them. */
-const FINE_STAGE_FLAGS = [FLAGS.NO_RULE, FLAGS.RULES_MAY_BE_OUTDATED];
+/**
+ * The flags the fine stage owns: it sets or lifts them on every assessment, and only them
+ * (the last two: the handling unit could not be determined).
+ */
+const FINE_STAGE_FLAGS = [FLAGS.NO_RULE, FLAGS.RULES_MAY_BE_OUTDATED, FLAGS.OWNER_ADDRESS_UNMATCHED, FLAGS.SITE_PROVINCE_UNMATCHED];
 
 /** The states the fine stage takes a case on from, and the path it moves it along. */
 const PATHS = {
@@ -57,7 +61,8 @@ const assessReason = ({ rule, fine, outdatedBy }: TDecision): string =>
 
 /**
  * The fine stage, for a batch of cases: picks the rule in force on each capture date,
- * proposes the amount, names the handling unit and the statutory dates, and puts the
+ * proposes the amount, names the handling unit (or flags why it cannot: an owner address
+ * or site that names no province-level unit) and the statutory dates, and puts the
  * cases before an officer: OWNER_RESOLVED → FINE_ASSESSED → PENDING_REVIEW in one
  * statement of the case machine (both steps audited). Where captures of one case
  * disagree (two speed readings), the reading most favourable to the owner is used. No
@@ -79,6 +84,7 @@ export const assessCases = async (db: TDb, rules: RuleCache, orgMultiplier: numb
     caseMeasurements(db, todo.map((c) => c.id)),
   ]);
   const readings = new Map(measured.map((m) => [m.case_id, m]));
+  const connected = await connectedCommunePolice(db, [...owners.values()].flatMap((o) => (o.provinceCode ? [o.provinceCode] : [])));
 
   const decisions = todo.map((c): TDecision => {
     const site = sites.get(c.siteId)!;
@@ -93,18 +99,25 @@ export const assessCases = async (db: TDb, rules: RuleCache, orgMultiplier: numb
       passengers: m?.passengers ?? null,
     });
     const outdatedBy = amendmentsNotApplied(pending, vietnamDate(c.firstCapturedAt), rule).map((a) => a.decree);
-    const stageFlags = [...(rule ? [] : [FLAGS.NO_RULE]), ...(outdatedBy.length ? [FLAGS.RULES_MAY_BE_OUTDATED] : [])];
+    const unit = handlingUnitFor({
+      detectingUnit: c.detectingUnit ?? '',
+      siteProvinceCode: site.provinceCode,
+      owner,
+      ownerUnitName: owner?.provinceCode ? (provinceUnit(owner.provinceCode)?.name ?? null) : null,
+      rule: rule ? { communeCompetent: rule.communeCompetent, fineMax: rule.fineMax } : null,
+      communePoliceConnected: owner?.provinceCode ? connected.has(owner.provinceCode) : false,
+    });
+    const stageFlags = [
+      ...(rule ? [] : [FLAGS.NO_RULE]),
+      ...(outdatedBy.length ? [FLAGS.RULES_MAY_BE_OUTDATED] : []),
+      ...(unit.kind === 'UNDETERMINED' ? [FLAGS[unit.reason]] : []),
+    ];
     return {
       id: c.id,
       from: c.status,
       rule,
       fine: rule ? assessFine(rule, owner?.ownerType ?? null, orgMultiplier) : null,
-      unit: handlingUnitFor({
-        detectingUnit: c.detectingUnit ?? '',
-        siteProvince: site.province,
-        owner,
-        rule: rule ? { communeCompetent: rule.communeCompetent, fineMax: rule.fineMax } : null,
-      }),
+      unit,
       stageFlags,
       flags: [...new Set([...c.flags.filter((f) => !(FINE_STAGE_FLAGS as string[]).includes(f)), ...stageFlags])],
       outdatedBy,
@@ -121,7 +134,7 @@ export const assessCases = async (db: TDb, rules: RuleCache, orgMultiplier: numb
       id: (d) => d.id,
       why: (d, step) =>
         step.to === 'FINE_ASSESSED'
-          ? { reason: assessReason(d), data: { handlingUnit: d.unit.kind } }
+          ? { reason: assessReason(d), data: { handlingUnit: d.unit.kind, ...(d.unit.kind === 'UNDETERMINED' ? {} : { handlingProvinceCode: d.unit.provinceCode }) } }
           : { reason: d.flags.length ? `flags: ${d.flags.join(', ')}` : 'ready for officer review' },
       set: {
         fine_rule_id: ['uuid', (d) => d.rule?.id ?? null],
@@ -132,8 +145,9 @@ export const assessCases = async (db: TDb, rules: RuleCache, orgMultiplier: numb
         fine_multiplier: ['int', (d) => d.fine?.fineMultiplier ?? null],
         points: ['int', (d) => d.fine?.points ?? null],
         legal_basis: ['text', (d) => d.fine?.legalBasis ?? null],
-        handling_unit_kind: ['text', (d) => d.unit.kind],
-        handling_unit: ['text', (d) => d.unit.name],
+        handling_unit_kind: ['text', (d) => (d.unit.kind === 'UNDETERMINED' ? null : d.unit.kind)],
+        handling_unit: ['text', (d) => (d.unit.kind === 'UNDETERMINED' ? null : d.unit.name)],
+        handling_province_code: ['text', (d) => (d.unit.kind === 'UNDETERMINED' ? null : d.unit.provinceCode)],
         notice_due_at: ['timestamptz', (d) => noticeDueAt(d.capturedAt)],
         limitation_ends_at: ['timestamptz', (d) => limitationEndsAt(d.capturedAt)],
         // Only FINE_STAGE_FLAGS are this stage's to set or lift: the others may have changed

@@ -20,6 +20,10 @@ export const FLAGS = {
    * that no operator has reviewed): the rule applied may be the unamended one.
    */
   RULES_MAY_BE_OUTDATED: 'RULES_MAY_BE_OUTDATED',
+  /** The owner's province and address name no province-level unit: an officer determines the handling unit. */
+  OWNER_ADDRESS_UNMATCHED: 'OWNER_ADDRESS_UNMATCHED',
+  /** The site has no province-level unit yet ("site set-province"): an officer determines the handling unit. */
+  SITE_PROVINCE_UNMATCHED: 'SITE_PROVINCE_UNMATCHED',
 } as const;
 
 export type TFlag = (typeof FLAGS)[keyof typeof FLAGS];

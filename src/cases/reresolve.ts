@@ -48,6 +48,7 @@ export const reresolveCases = async (db: TDb, opts: { flag: TReresolvableFlag; s
         legal_basis: ['text', () => null],
         handling_unit_kind: ['text', () => null],
         handling_unit: ['text', () => null],
+        handling_province_code: ['text', () => null],
       },
     });
     moved += ids.size;

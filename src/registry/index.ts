@@ -7,6 +7,7 @@ export { RegistryUnavailableError, ZRegistryRecord } from './vehicle-registry.ts
 export type { TRegistryOwner, TRegistryQuery, TRegistryRecord, VehicleRegistry } from './vehicle-registry.ts';
 export { createRegistry } from './create-registry.ts';
 export { ownerKey, upsertOwners } from './upsert-owners.ts';
+export { backfillOwnerProvinceCodes } from './backfill-owner-codes.ts';
 export { ownerFacts } from './owner-facts.ts';
 export type { TOwnerFacts } from './owner-facts.ts';
 export { timedRegistry } from './timed-registry.ts';

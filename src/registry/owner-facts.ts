@@ -1,13 +1,16 @@
 import type { TTx } from '../db/index.ts';
 import type { OwnerType } from '../generated/prisma/enums.ts';
 
-/** What the fine stage needs of an owner: person or organisation, and where they live. */
-export type TOwnerFacts = { id: string; ownerType: OwnerType; address: string; province: string };
+/**
+ * What the fine stage needs of an owner: person or organisation, and where they live
+ * (`provinceCode`: the unit resolved from the address, null when none matched).
+ */
+export type TOwnerFacts = { id: string; ownerType: OwnerType; address: string; province: string; provinceCode: string | null };
 
 export const ownerFacts = async (tx: TTx, ownerIds: readonly string[]): Promise<Map<string, TOwnerFacts>> => {
   const rows = await tx.owner.findMany({
     where: { id: { in: [...new Set(ownerIds)] } },
-    select: { id: true, ownerType: true, address: true, province: true },
+    select: { id: true, ownerType: true, address: true, province: true, provinceCode: true },
   });
   return new Map(rows.map((r) => [r.id, r]));
 };

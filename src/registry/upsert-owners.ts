@@ -1,4 +1,5 @@
 import { unnestSql, type TTx } from '../db/index.ts';
+import { ownerProvinceCode } from '../units/index.ts';
 import type { TRegistryOwner } from './vehicle-registry.ts';
 
 export const ownerKey = (o: Pick<TRegistryOwner, 'ownerType' | 'idNumber'>): string => `${o.ownerType}|${o.idNumber}`;
@@ -6,7 +7,8 @@ export const ownerKey = (o: Pick<TRegistryOwner, 'ownerType' | 'idNumber'>): str
 /**
  * Writes owners (one statement), keyed by type and ID number: new ones are created,
  * changed ones updated, identical ones left untouched. Returns every owner's id by
- * `ownerKey`, and how many were created and updated.
+ * `ownerKey`, and how many were created and updated. Each owner's unit code is resolved
+ * here from its province field or address (null when neither names a unit).
  */
 export const upsertOwners = async (
   db: TTx,
@@ -22,16 +24,17 @@ export const upsertOwners = async (
         name: ['text', (o) => o.name],
         address: ['text', (o) => o.address],
         province: ['text', (o) => o.province],
+        province_code: ['text', (o) => ownerProvinceCode(o)],
         email: ['text', (o) => o.email],
         phone: ['text', (o) => o.phone],
       })}
     ), upserted AS (
-      INSERT INTO owner (id, owner_type, id_number, name, address, province, email, phone)
+      INSERT INTO owner (id, owner_type, id_number, name, address, province, province_code, email, phone)
       SELECT gen_random_uuid(), i.* FROM input i
       ON CONFLICT (owner_type, id_number) DO UPDATE SET name = EXCLUDED.name, address = EXCLUDED.address,
-        province = EXCLUDED.province, email = EXCLUDED.email, phone = EXCLUDED.phone, updated_at = now()
-      WHERE (owner.name, owner.address, owner.province, owner.email, owner.phone)
-        IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.address, EXCLUDED.province, EXCLUDED.email, EXCLUDED.phone)
+        province = EXCLUDED.province, province_code = EXCLUDED.province_code, email = EXCLUDED.email, phone = EXCLUDED.phone, updated_at = now()
+      WHERE (owner.name, owner.address, owner.province, owner.province_code, owner.email, owner.phone)
+        IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.address, EXCLUDED.province, EXCLUDED.province_code, EXCLUDED.email, EXCLUDED.phone)
       RETURNING id, owner_type, id_number, CASE WHEN xmax = 0 THEN 'created' ELSE 'updated' END AS change
     )
     SELECT coalesce(u.id, o.id)::text AS id, i.owner_type || '|' || i.id_number AS k, u.change
