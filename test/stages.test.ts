@@ -83,6 +83,7 @@ describe('dedup → owner → fine → PENDING_REVIEW', () => {
       fineRuleVersion: 1,
       handlingUnitKind: 'DETECTING_UNIT',
       handlingUnit: 'Phòng CSGT Công an TP. Hồ Chí Minh',
+      handlingProvinceCode: '79',
       detectingUnit: 'Phòng CSGT Công an TP. Hồ Chí Minh',
     });
     expect(c.owner?.name).toBe('Nguyễn Văn An');
@@ -131,7 +132,8 @@ describe('dedup → owner → fine → PENDING_REVIEW', () => {
       fineAmount: 14_000_000,
       legalBasis: 'điểm a khoản 6 Điều 6 Nghị định 168/2024/NĐ-CP',
       handlingUnitKind: 'PROVINCIAL_TRAFFIC_POLICE',
-      handlingUnit: 'Phòng Cảnh sát giao thông Công an Đồng Nai',
+      handlingUnit: 'Phòng Cảnh sát giao thông Công an tỉnh Đồng Nai',
+      handlingProvinceCode: '75',
     });
   });
 

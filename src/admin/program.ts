@@ -7,11 +7,12 @@ import { jobsCommands } from './commands/jobs.ts';
 import { pipelineCommands } from './commands/pipeline.ts';
 import { registryCommands } from './commands/registry.ts';
 import { siteCommands } from './commands/site.ts';
+import { unitsCommands } from './commands/units.ts';
 import type { TAdminDeps, TCommandGroup } from './deps.ts';
 import { errorLines } from './error-lines.ts';
 
 /** The command groups, in the order `--help` lists them; a new group is one file and one entry here. */
-const GROUPS: TCommandGroup[] = [siteCommands, cameraCommands, registryCommands, finesCommands, pipelineCommands, casesCommands, jobsCommands, auditCommands];
+const GROUPS: TCommandGroup[] = [siteCommands, unitsCommands, cameraCommands, registryCommands, finesCommands, pipelineCommands, casesCommands, jobsCommands, auditCommands];
 
 /**
  * The admin CLI as a value: every command reads and writes through `deps` only, and

@@ -1,5 +1,6 @@
 import type { TTx } from '../db/index.ts';
 import type { OwnerType } from '../generated/prisma/enums.ts';
+import { ownerProvinceCode } from '../units/index.ts';
 
 /**
  * What the fine stage needs of an owner: person or organisation, and where they live
@@ -12,5 +13,6 @@ export const ownerFacts = async (tx: TTx, ownerIds: readonly string[]): Promise<
     where: { id: { in: [...new Set(ownerIds)] } },
     select: { id: true, ownerType: true, address: true, province: true, provinceCode: true },
   });
-  return new Map(rows.map((r) => [r.id, r]));
+  // A row stored before unit codes (not yet backfilled) is matched here with the same matcher.
+  return new Map(rows.map((r) => [r.id, { ...r, provinceCode: r.provinceCode ?? ownerProvinceCode(r) }]));
 };
