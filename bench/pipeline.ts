@@ -28,8 +28,8 @@ const plateOf = (i: number) => `51F${String(i).padStart(5, '0')}`;
 const seedRegistry = async (client: pg.Client, n: number) => {
   const ids = Array.from({ length: n }, () => randomUUID());
   await client.query(
-    `INSERT INTO owner (id, owner_type, name, id_number, address, province)
-     SELECT id, 'PERSON', 'Chủ xe ' || i, lpad(i::text, 12, '0'), 'Địa chỉ ' || i, 'TP. Hồ Chí Minh'
+    `INSERT INTO owner (id, owner_type, name, id_number, address, province, province_code)
+     SELECT id, 'PERSON', 'Chủ xe ' || i, lpad(i::text, 12, '0'), 'Địa chỉ ' || i, 'TP. Hồ Chí Minh', '79'
      FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, i)`,
     [ids],
   );

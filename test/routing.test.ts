@@ -178,6 +178,10 @@ describe('routing in the fine stage and its settings', () => {
     const c = await assessed('079085003333', 'RED_LIGHT', 'CAR');
     expect(c).toMatchObject({ flags: ['OWNER_ADDRESS_UNMATCHED'], handlingUnitKind: null, handlingUnit: null, handlingProvinceCode: null, status: 'PENDING_REVIEW' });
     expect(c.fineAmount).not.toBeNull();
+
+    // The address corrected in the registry, the case goes back through the look-up.
+    expect(await admin('cases', 'reresolve', '--flag', 'OWNER_ADDRESS_UNMATCHED')).toMatchObject({ code: 0 });
+    expect(await ctx.db.case.findUniqueOrThrow({ where: { id: c.id } })).toMatchObject({ status: 'DETECTED', flags: [], ownerId: null });
   });
 
   it('routes a commune-level act by the commune-police setting of the owner\'s unit, set and listed by admins (audited)', async () => {

@@ -3,12 +3,20 @@ import { moveEntities } from '../workflow/index.ts';
 import { CASE_MACHINE } from './case-machine.ts';
 import { FLAGS } from './flags.ts';
 
-/** Flags the owner look-up sets, which a new look-up may lift. */
-export const RERESOLVABLE_FLAGS = [FLAGS.UNREGISTERED_PLATE, FLAGS.CLASS_MISMATCH] as const;
+/**
+ * Flags a new look-up may lift: the owner look-up's, and the fine stage's routing flags
+ * (after an owner's address is corrected in the registry, or a site's unit set).
+ */
+export const RERESOLVABLE_FLAGS = [
+  FLAGS.UNREGISTERED_PLATE,
+  FLAGS.CLASS_MISMATCH,
+  FLAGS.OWNER_ADDRESS_UNMATCHED,
+  FLAGS.SITE_PROVINCE_UNMATCHED,
+] as const;
 export type TReresolvableFlag = (typeof RERESOLVABLE_FLAGS)[number];
 
 /** What the owner and fine stages wrote, cleared so they write it afresh. */
-const LOOKUP_FLAGS = [FLAGS.UNREGISTERED_PLATE, FLAGS.CLASS_MISMATCH, FLAGS.NO_RULE];
+const LOOKUP_FLAGS = [FLAGS.UNREGISTERED_PLATE, FLAGS.CLASS_MISMATCH, FLAGS.NO_RULE, FLAGS.OWNER_ADDRESS_UNMATCHED, FLAGS.SITE_PROVINCE_UNMATCHED];
 const CHUNK = 1_000;
 
 /**
