@@ -15,7 +15,7 @@ export const COMMUNE_FINE_LIMIT = 2_500_000;
 
 /**
  * Who handles the case: Circular 73/2024/TT-BCA Art 24.1.b as amended by Circular
- * 13/2025/TT-BCA (Art 2, effective 1 Mar 2025), which replaced the district police by the
+ * 13/2025/TT-BCA (effective 1 Mar 2025), which replaced the district police by the
  * commune police and the provincial traffic police division (Phòng CSGT); no later
  * amendment of this point was found (README, "Routing to the handling unit").
  * - The owner is unknown, or lives (has its office) in the detecting unit's province: the
@@ -25,9 +25,9 @@ export const COMMUNE_FINE_LIMIT = 2_500_000;
  *   but only where commune police are connected to the system; otherwise, and for every
  *   other act, to the Phòng CSGT of the owner's province.
  * Provinces are compared by unit code, never by text. An owner whose address names no
- * unit, or (for a known owner) a site without one, leaves the unit undetermined: a person decides, nothing
- * is routed on a guess. Units are today's (after the 1 Jul 2025 merger), also for earlier
- * captures: the case is routed now, to a unit that exists now.
+ * unit, or (for a known owner) a site without one, leaves the unit undetermined: a
+ * person decides, nothing is routed on a guess. Units are today's (after the 1 Jul 2025
+ * merger), also for earlier captures: the case is routed now, to a unit that exists now.
  */
 export const handlingUnitFor = (args: {
   detectingUnit: string;
