@@ -10,7 +10,7 @@ export type THandlingUnit =
   | { kind: THandlingUnitKind; name: string; provinceCode: string | null }
   | { kind: 'UNDETERMINED'; reason: 'OWNER_ADDRESS_UNMATCHED' | 'SITE_PROVINCE_UNMATCHED' };
 
-/** Highest individual fine a commune police chief may impose (Decree 168/2024/NĐ-CP Art 41.4). */
+/** Highest fine a commune police chief may impose (Decree 168/2024/NĐ-CP Art 43.3.b; the acts: Art 41.4). */
 export const COMMUNE_FINE_LIMIT = 2_500_000;
 
 /**
@@ -20,8 +20,8 @@ export const COMMUNE_FINE_LIMIT = 2_500_000;
  * amendment of this point was found (README, "Routing to the handling unit").
  * - The owner is unknown, or lives (has its office) in the detecting unit's province: the
  *   detecting unit keeps the case.
- * - Otherwise, an act within the commune police chief's powers (listed acts, at most
- *   2.5 M VND, Decree 168 Art 41.4) goes to the commune police of the owner's residence,
+ * - Otherwise, an act within the commune police chief's powers (acts listed in Decree
+ *   168 Art 41.4, fines up to 2.5 M VND by Art 43.3.b) goes to the commune police of the owner's residence,
  *   but only where commune police are connected to the system; otherwise, and for every
  *   other act, to the Phòng CSGT of the owner's province.
  * Provinces are compared by unit code, never by text. An owner whose address names no
