@@ -21,9 +21,9 @@ export const COMMUNE_FINE_LIMIT = 2_500_000;
  * - The owner is unknown, or lives (has its office) in the detecting unit's province: the
  *   detecting unit keeps the case.
  * - Otherwise, an act within the commune police chief's powers (acts listed in Decree
- *   168 Art 41.4, fines up to 2.5 M VND by Art 43.3.b) goes to the commune police of the owner's residence,
- *   but only where commune police are connected to the system; otherwise, and for every
- *   other act, to the Phòng CSGT of the owner's province.
+ *   168 Art 41.4, fines up to 2.5 M VND by Art 43.3.b) goes to the commune police of
+ *   the owner's residence, but only where commune police are connected to the system;
+ *   otherwise, and for every other act, to the Phòng CSGT of the owner's province.
  * Provinces are compared by unit code, never by text. An owner whose address names no
  * unit, or (for a known owner) a site without one, leaves the unit undetermined: a
  * person decides, nothing is routed on a guess. Units are today's (after the 1 Jul 2025
