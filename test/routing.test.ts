@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TAdminDeps } from '../src/admin/deps.ts';
@@ -8,7 +9,7 @@ import { applyRules, handlingUnitFor, readRuleFile, RULE_TABLES_DIR, RuleCache }
 import type { VehicleClass, Violation } from '../src/generated/prisma/enums.ts';
 import { isProvinceCode } from '../src/plates/province-codes.ts';
 import { importRegistryCsv } from '../src/registry/index.ts';
-import { matchAddressTail, matchProvince, ownerProvinceCode, provinceUnits } from '../src/units/index.ts';
+import { matchAddressTail, matchProvince, ownerProvinceCode, PROVINCE_UNITS_FILE, provinceUnits, ZUnitsFile } from '../src/units/index.ts';
 import { createTestContext, seedSite, testServices, type TTestContext } from './support/context.ts';
 
 describe('province-level units after 1 Jul 2025 (Resolution 202/2025/QH15; codes: Decision 19/2025/QĐ-TTg)', () => {
@@ -20,6 +21,17 @@ describe('province-level units after 1 Jul 2025 (Resolution 202/2025/QH15; codes
       '42', '44', '46', '48', '51', '52', '56', '66', '68', '75', '79', '80', '82', '86', '91', '92', '96',
     ]);
     expect(units.filter((u) => u.kind === 'CITY').map((u) => u.code)).toEqual(['01', '31', '46', '48', '79', '92']);
+  });
+
+  it('refuses a data file that gives one code or plate code to two units', () => {
+    const file = JSON.parse(readFileSync(PROVINCE_UNITS_FILE, 'utf8')) as { units: { code: string; plateCodes: number[] }[] };
+    expect(ZUnitsFile.safeParse(file).success).toBe(true);
+    const twice = structuredClone(file);
+    twice.units[1]!.code = '01';
+    expect(ZUnitsFile.safeParse(twice).success).toBe(false);
+    const plate = structuredClone(file);
+    plate.units[1]!.plateCodes.push(29);
+    expect(ZUnitsFile.safeParse(plate).error?.issues[0]?.message).toBe('plate code 29 belongs to both 01 and 04');
   });
 
   it('covers the 63 pre-merger provinces once each', () => {
