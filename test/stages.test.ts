@@ -168,10 +168,13 @@ describe('dead letters', () => {
   it('records a job that failed for good and re-drives it', async () => {
     let broken = true;
     const rules = new RuleCache(ctx.db);
-    const flaky = { get: async () => {
-      if (broken) throw new UnrecoverableError('rule table unreadable');
-      return rules.get();
-    } } as unknown as RuleCache;
+    const flaky = {
+      get: async () => {
+        if (broken) throw new UnrecoverableError('rule table unreadable');
+        return rules.get();
+      },
+      pendingAmendments: () => rules.pendingAmendments(),
+    } as unknown as RuleCache;
     startPipeline(new DatabaseRegistry(ctx.db), flaky);
     const e = makeEvent({ plate: plate('51F-100.04'), violation: 'SIGN_VIOLATION' });
     expect((await postEvent(cam, e)).status).toBe(202);
