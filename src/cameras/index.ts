@@ -7,9 +7,12 @@ export {
   listSites,
   rotateCameraSecret,
   setCameraStatus,
+  SITE_KINDS,
+  updateSite,
   ZCameraInput,
   ZSiteInput,
 } from './camera-admin.ts';
+export type { TSiteKinds } from './camera-admin.ts';
 export { generateSecret } from './secret-box.ts';
 export { siteFacts } from './site-facts.ts';
 export type { TSiteFacts } from './site-facts.ts';
