@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { VehicleClass, Violation } from '../src/generated/prisma/enums.ts';
 import { Violation as VIOLATIONS } from '../src/generated/prisma/enums.ts';
 import { legalBasisOf, readRuleFile, RULE_TABLES_DIR, ruleTableFiles, selectRule, type TAct, type TFineRule } from '../src/fines/index.ts';
-import { withinLocalTime } from '../src/fines/select-rule.ts';
+import { meetsConditions, vietnamDate, withinLocalTime } from '../src/fines/select-rule.ts';
 
 /** Every checked-in table, as `npm run db:seed` loads them. */
 const rules = ruleTableFiles(RULE_TABLES_DIR).flatMap(readRuleFile);
@@ -375,5 +375,40 @@ describe('choosing between a general and a special provision', () => {
     const onBridge = act('ILLEGAL_STOPPING', 'MOTORCYCLE', { bridge: true });
     expect(selectRule([general, bridge], onBridge)!.code).toBe(bridge.code);
     expect(selectRule([bridge, general], onBridge)!.code).toBe(bridge.code);
+  });
+});
+
+describe('every act of the tables has one provision', () => {
+  it('never has two rows in force on one day that an act meets and that name as many circumstances', () => {
+    const bools = [false, true];
+    const places = bools.flatMap((expressway) =>
+      bools.flatMap((urban) => bools.flatMap((residential) => bools.flatMap((bridge) => bools.map((tunnel) => ({ expressway, urban, residential, bridge, tunnel }))))),
+    );
+    // Daytime, evening (19:00), night (23:30), early morning (04:00 and 05:30) in Vietnam, in 2025 and 2026.
+    const times = ['2025-06-10T02:00:00Z', '2026-03-10T12:00:00Z', NIGHT, '2026-03-10T21:00:00Z', '2026-03-10T22:30:00Z'];
+    const named = (r: TFineRule) => Object.values(r.conditions).filter((v) => v !== undefined).length;
+    const ambiguous: string[] = [];
+    for (const violation of Object.values(VIOLATIONS))
+      for (const vehicleClass of [...CARS, ...BIKES])
+        for (const place of places)
+          for (const at of times)
+            for (const speedOverKmh of violation === 'SPEEDING' ? [5, 9, 10, 20, 21, 35, 36] : [null])
+              for (const passengers of violation === 'EXCESS_PASSENGERS' ? [2, 3] : [null]) {
+                const a = { ...act(violation, vehicleClass, place, at), speedOverKmh, passengers };
+                const day = vietnamDate(a.capturedAt);
+                const fits = rules.filter(
+                  (r) =>
+                    r.violation === violation &&
+                    r.vehicleClasses.includes(vehicleClass) &&
+                    r.effectiveFrom <= day &&
+                    (r.effectiveTo === null || r.effectiveTo > day) &&
+                    meetsConditions(r.conditions, a),
+                );
+                const latest = fits.filter((r) => r.effectiveFrom === fits.map((f) => f.effectiveFrom).sort().at(-1));
+                const most = Math.max(...latest.map(named));
+                const tied = new Set(latest.filter((r) => named(r) === most).map((r) => r.code));
+                if (tied.size > 1) ambiguous.push(`${violation} ${vehicleClass} ${JSON.stringify(place)} ${at}: ${[...tied].join(', ')}`);
+              }
+    expect(ambiguous).toEqual([]);
   });
 });
