@@ -26,10 +26,10 @@ const act = (violation: Violation, vehicleClass: VehicleClass, place: TPlace = {
   onExpressway: place.expressway ?? false,
   speedOverKmh: null,
   passengers: null,
-  inUrbanArea: place.urban,
-  inResidentialArea: place.residential,
-  onBridge: place.bridge,
-  inTunnel: place.tunnel,
+  inUrbanArea: place.urban ?? false,
+  inResidentialArea: place.residential ?? false,
+  onBridge: place.bridge ?? false,
+  inTunnel: place.tunnel ?? false,
 });
 
 const provisionOf = (r: TFineRule) => [r.article, r.clause, r.point].filter((p) => p !== null).join('.');

@@ -9,11 +9,12 @@ export type TAct = {
   onExpressway: boolean;
   speedOverKmh: number | null;
   passengers: number | null;
-  /** Facts of the site; absent means the site is not so marked (the site's default). */
-  inUrbanArea?: boolean;
-  inResidentialArea?: boolean;
-  onBridge?: boolean;
-  inTunnel?: boolean;
+  /** The site lies in an urban area (đô thị). */
+  inUrbanArea: boolean;
+  /** The site lies in a densely populated area (khu đông dân cư) or a hospital area. */
+  inResidentialArea: boolean;
+  onBridge: boolean;
+  inTunnel: boolean;
 };
 
 const VN_OFFSET_MS = 7 * 3600_000;
@@ -37,7 +38,7 @@ export const withinLocalTime = (at: Date, window: { from: string; to: string }):
   return from <= to ? t >= from && t <= to : t >= from || t <= to;
 };
 
-const fits = (want: boolean | undefined, fact: boolean | undefined): boolean => want === undefined || want === (fact ?? false);
+const fits = (want: boolean | undefined, fact: boolean): boolean => want === undefined || want === fact;
 
 /** Whether the act meets every condition a row sets. */
 export const meetsConditions = (c: TConditions, act: TAct): boolean =>
