@@ -46,7 +46,7 @@ export const siteCommands: TCommandGroup = (program, deps) => {
     .requiredOption('--code <code>', 'site code');
   for (const k of SITE_KINDS) {
     const [name, what] = KIND_OPTIONS[k];
-    update.option(`--${name}`, `the site is ${what}`).option(`--no-${name}`, `the site is not ${name}`);
+    update.option(`--${name}`, `the site is ${what}`).option(`--no-${name}`, `clears --${name}`);
   }
   update.action(async (o: { code: string } & Record<string, boolean | undefined>) => {
     const s = await updateSite(deps, o.code, kindsOf(o));
