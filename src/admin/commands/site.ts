@@ -63,6 +63,6 @@ export const siteCommands: TCommandGroup = (program, deps) => {
         return;
       }
       const cells = rows.map((r) => [r.code, r.name, r.province, kindsText(r), String(r._count.cameras)]);
-      for (const line of tsv(['code', 'name', 'province', 'road', 'cameras'], cells)) deps.out(line);
+      for (const line of tsv(['code', 'name', 'province', 'place', 'cameras'], cells)) deps.out(line);
     });
 };
