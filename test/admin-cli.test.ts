@@ -73,7 +73,7 @@ describe('admin CLI: sites and cameras', () => {
     expect(list.stdout).not.toContain(secret!);
 
     const sites = await admin('site', 'list');
-    expect(sites.stdout).toBe('code\tname\tunit\tprovince\troad\tcameras\nS1\tCầu Sài Gòn\t79\tThành phố Hồ Chí Minh\texpressway\t1\n');
+    expect(sites.stdout).toBe('code\tname\tunit\tprovince\tplace\tcameras\nS1\tCầu Sài Gòn\t79\tThành phố Hồ Chí Minh\texpressway\t1\n');
   });
 
   it('refuses a duplicate camera, an unknown site or a short secret with one clean error line', async () => {

@@ -6,6 +6,10 @@ import { matchAddressTail, matchProvince, provinceUnit } from '../units/index.ts
 import { parseInput } from './parse-input.ts';
 import { generateSecret, sealSecret } from './secret-box.ts';
 
+/** The kinds of place a site can be; each decides which provision fines some acts there. */
+export const SITE_KINDS = ['isExpressway', 'isUrban', 'isResidential', 'isBridge', 'isTunnel'] as const;
+export type TSiteKinds = Partial<Record<(typeof SITE_KINDS)[number], boolean>>;
+
 export const ZSiteInput = z.object({
   code: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits and . _ - only'),
   name: z.string().min(1).max(200),
@@ -15,6 +19,10 @@ export const ZSiteInput = z.object({
   latitude: z.number().min(-90).max(90).optional(),
   longitude: z.number().min(-180).max(180).optional(),
   isExpressway: z.boolean().default(false),
+  isUrban: z.boolean().default(false),
+  isResidential: z.boolean().default(false),
+  isBridge: z.boolean().default(false),
+  isTunnel: z.boolean().default(false),
 });
 
 /** The HMAC-SHA256 key a camera signs with; short keys are refused as guessable. */
@@ -92,6 +100,28 @@ export const backfillSiteProvinceCodes = async (db: TDb): Promise<{ matched: num
   return { matched, unmatched };
 };
 
+/**
+ * Changes the kinds of place a site is (absent keys stay as they are). The fine stage
+ * reads them when it assesses a case, so the change applies to cases assessed from now
+ * on; cases already assessed keep their rule.
+ */
+export const updateSite = async ({ db, actor }: Omit<TDeps, 'secretKey'>, code: string, kinds: TSiteKinds) =>
+  db.$transaction(async (tx) => {
+    const site = await tx.site.findUnique({ where: { code } });
+    if (!site) throw new AppError('NOT_FOUND', `site ${code} does not exist`);
+    const changed = Object.fromEntries(SITE_KINDS.filter((k) => kinds[k] !== undefined && kinds[k] !== site[k]).map((k) => [k, kinds[k]!]));
+    if (Object.keys(changed).length === 0) return site;
+    const updated = await tx.site.update({ where: { id: site.id }, data: changed });
+    await appendAudit(tx, {
+      actor,
+      entityType: 'site',
+      entityId: site.id,
+      action: 'site.update',
+      data: { code, from: Object.fromEntries(Object.keys(changed).map((k) => [k, site[k as keyof TSiteKinds]])), to: changed },
+    });
+    return updated;
+  });
+
 /** Registers a camera; returns the plain secret when it was generated here (shown once). */
 export const addCamera = async ({ db, secretKey, actor }: TDeps, input: z.input<typeof ZCameraInput>) => {
   const data = parseInput(ZCameraInput, input);
@@ -125,7 +155,7 @@ export const addCamera = async ({ db, secretKey, actor }: TDeps, input: z.input<
 export const listSites = (db: TDb) =>
   db.site.findMany({
     orderBy: { code: 'asc' },
-    select: { code: true, name: true, province: true, provinceCode: true, isExpressway: true, _count: { select: { cameras: true } } },
+    select: { code: true, name: true, province: true, provinceCode: true, isExpressway: true, isUrban: true, isResidential: true, isBridge: true, isTunnel: true, _count: { select: { cameras: true } } },
   });
 
 export const listCameras = (db: TDb) =>

@@ -9,9 +9,12 @@ export {
   rotateCameraSecret,
   setCameraStatus,
   setSiteProvince,
+  SITE_KINDS,
+  updateSite,
   ZCameraInput,
   ZSiteInput,
 } from './camera-admin.ts';
+export type { TSiteKinds } from './camera-admin.ts';
 export { generateSecret } from './secret-box.ts';
 export { siteFacts } from './site-facts.ts';
 export type { TSiteFacts } from './site-facts.ts';

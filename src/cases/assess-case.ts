@@ -95,6 +95,10 @@ export const assessCases = async (db: TDb, rules: RuleCache, orgMultiplier: numb
       vehicleClass: c.vehicleClass,
       capturedAt: c.firstCapturedAt,
       onExpressway: site.isExpressway,
+      inUrbanArea: site.isUrban,
+      inResidentialArea: site.isResidential,
+      onBridge: site.isBridge,
+      inTunnel: site.isTunnel,
       speedOverKmh: m?.speed_over ?? null,
       passengers: m?.passengers ?? null,
     });

@@ -53,7 +53,9 @@ export const ZCameraEvent = z
     capturedAt: z.iso
       .datetime({ offset: true })
       .meta({ description: 'ISO-8601 with an offset or Z', example: '2026-11-20T08:15:30+07:00' }),
-    violation: z.enum(Violation),
+    violation: z.enum(Violation).meta({
+      description: 'The act, a code of the fine tables (Decree 168/2024/NĐ-CP); new codes are only ever added. An act the rules do not fine at this site and time still makes a case, for an officer.',
+    }),
     vehicleClass: z.enum(VehicleClass),
     plate: z
       .object({

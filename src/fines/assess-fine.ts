@@ -12,9 +12,11 @@ export type TAssessment = {
   legalBasis: string;
 };
 
-/** "điểm b khoản 9 Điều 6 Nghị định 168/2024/NĐ-CP" */
+/** "điểm b khoản 9 Điều 6 Nghị định 168/2024/NĐ-CP"; "khoản 4 Điều 21 …" for a clause without points. */
 export const legalBasisOf = (r: Pick<TFineRule, 'point' | 'clause' | 'article' | 'decree'>): string =>
-  text('case-text', 'legalBasis', { point: r.point, clause: r.clause, article: r.article, decree: r.decree });
+  r.point === null
+    ? text('case-text', 'legalBasisClause', { clause: r.clause, article: r.article, decree: r.decree })
+    : text('case-text', 'legalBasis', { point: r.point, clause: r.clause, article: r.article, decree: r.decree });
 
 /**
  * The proposed fine for a single act with no mitigating or aggravating circumstance: the

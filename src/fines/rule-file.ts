@@ -1,14 +1,39 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { VehicleClass, Violation } from '../generated/prisma/enums.ts';
 import { AppError } from '../shared/app-error.ts';
 
 const ZRange = z.object({ min: z.number().int().nonnegative().optional(), max: z.number().int().nonnegative().optional() }).strict();
 
+const ZClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 00:00–23:59');
+
+/**
+ * A time-of-day window in Vietnam time, both ends included ("từ 22 giờ ngày hôm trước
+ * đến 05 giờ ngày hôm sau": { from: "22:00", to: "05:00" }); it wraps past midnight
+ * when `from` is later than `to`.
+ */
+export const ZLocalTimeWindow = z.object({ from: ZClockTime, to: ZClockTime }).strict();
+
+/**
+ * What an act must meet for a row to apply, besides its violation and vehicle class.
+ * Each key is optional (absent: any); a site fact with `false` means "only where the
+ * site is not so marked", which keeps a general row from competing with the special one.
+ */
 export const ZConditions = z
   .object({
     /** true: only on expressway sites; false: only elsewhere; absent: anywhere. */
     expressway: z.boolean().optional(),
+    /** Site in an urban area (đô thị), e.g. truck routes and hours (Art 21.6.d). */
+    urban: z.boolean().optional(),
+    /** Site in a densely populated area (khu đông dân cư) or a hospital area (Art 6.1.đ, 7.1.i, 7.9.k). */
+    residential: z.boolean().optional(),
+    /** Site on a bridge (Art 6.4.b, 7.3.c). */
+    bridge: z.boolean().optional(),
+    /** Site in a road tunnel (Art 6.3.n, 7.3.h, 7.4.b). */
+    tunnel: z.boolean().optional(),
+    /** Capture time of day, Vietnam time. */
+    localTime: ZLocalTimeWindow.optional(),
     /** Measured minus limit, whole km/h, inclusive bounds. */
     speedOverKmh: ZRange.optional(),
     /** Passengers besides the rider, inclusive bounds. */
@@ -30,7 +55,8 @@ export const ZRuleRow = z
     points: z.number().int().min(0).max(12),
     article: z.number().int().positive(),
     clause: z.number().int().positive(),
-    point: z.string().min(1),
+    /** Absent for a clause that has no points (e.g. Art 21.4). */
+    point: z.string().min(1).optional(),
     communeCompetent: z.boolean(),
     effectiveFrom: ZDate.optional(),
     effectiveTo: ZDate.nullable().optional(),
@@ -65,7 +91,8 @@ export type TFineRule = {
   decree: string;
   article: number;
   clause: number;
-  point: string;
+  /** null: the clause has no points. */
+  point: string | null;
   communeCompetent: boolean;
   /** YYYY-MM-DD, Vietnam calendar; effectiveTo exclusive. */
   effectiveFrom: string;
@@ -92,7 +119,7 @@ export const readRuleFile = (path: string): TFineRule[] => {
       decree: file.decree,
       article: r.article,
       clause: r.clause,
-      point: r.point,
+      point: r.point ?? null,
       communeCompetent: r.communeCompetent,
       effectiveFrom: r.effectiveFrom ?? file.effectiveFrom,
       effectiveTo: r.effectiveTo === undefined ? file.effectiveTo : r.effectiveTo,
@@ -100,3 +127,13 @@ export const readRuleFile = (path: string): TFineRule[] => {
     };
   });
 };
+
+/**
+ * Every rule table in a directory (`*.json`, in name order): one decree may span several
+ * files, e.g. its first table and the acts added later, each loaded as an addition.
+ */
+export const ruleTableFiles = (dir: string): string[] =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => join(dir, f));

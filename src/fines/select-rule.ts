@@ -1,5 +1,5 @@
 import type { VehicleClass, Violation } from '../generated/prisma/enums.ts';
-import type { TFineRule } from './rule-file.ts';
+import type { TConditions, TFineRule } from './rule-file.ts';
 
 export type TAct = {
   violation: Violation;
@@ -9,6 +9,12 @@ export type TAct = {
   onExpressway: boolean;
   speedOverKmh: number | null;
   passengers: number | null;
+  /** The site lies in an urban area (đô thị). */
+  inUrbanArea: boolean;
+  /** The site lies in a densely populated area (khu đông dân cư) or a hospital area. */
+  inResidentialArea: boolean;
+  onBridge: boolean;
+  inTunnel: boolean;
 };
 
 const VN_OFFSET_MS = 7 * 3600_000;
@@ -16,15 +22,49 @@ const VN_OFFSET_MS = 7 * 3600_000;
 /** The calendar day of an instant in Vietnam (UTC+7 all year), YYYY-MM-DD. */
 export const vietnamDate = (at: Date): string => new Date(at.getTime() + VN_OFFSET_MS).toISOString().slice(0, 10);
 
+const DAY_MS = 24 * 3600_000;
+
+const clockMs = (hhmm: string): number => (Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5))) * 60_000;
+
+/**
+ * Whether an instant falls in a time-of-day window of Vietnam time, both ends included
+ * (to the millisecond: 05:00:00.000 is within "until 05:00", 05:00:00.001 is not). A
+ * window whose start is later than its end runs past midnight.
+ */
+export const withinLocalTime = (at: Date, window: { from: string; to: string }): boolean => {
+  const t = (((at.getTime() + VN_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS;
+  const from = clockMs(window.from);
+  const to = clockMs(window.to);
+  return from <= to ? t >= from && t <= to : t >= from || t <= to;
+};
+
+const fits = (want: boolean | undefined, fact: boolean): boolean => want === undefined || want === fact;
+
+/** Whether the act meets every condition a row sets. */
+export const meetsConditions = (c: TConditions, act: TAct): boolean =>
+  fits(c.expressway, act.onExpressway) &&
+  fits(c.urban, act.inUrbanArea) &&
+  fits(c.residential, act.inResidentialArea) &&
+  fits(c.bridge, act.onBridge) &&
+  fits(c.tunnel, act.inTunnel) &&
+  (c.localTime === undefined || withinLocalTime(act.capturedAt, c.localTime)) &&
+  within(act.speedOverKmh, c.speedOverKmh) &&
+  within(act.passengers, c.passengers);
+
+/** How many circumstances a row names: the more, the more special the provision. */
+const specificity = (c: TConditions): number => Object.values(c).filter((v) => v !== undefined).length;
+
 const within = (v: number | null, range: { min?: number; max?: number } | undefined): boolean =>
   range === undefined || (v !== null && (range.min === undefined || v >= range.min) && (range.max === undefined || v <= range.max));
 
 /**
  * The rule for an act: in force on the capture date (never the processing date), for
  * this violation and vehicle class, whose conditions the act meets. Where amendments
- * overlap, the rule that took effect last wins (then the higher version), so an
- * amendment is added as new rows and never rewrites old ones. `null` when no rule fits:
- * the case goes to an officer with NO_RULE instead of a made-up fine.
+ * overlap, the rule that took effect last wins, so an amendment is added as new rows and
+ * never rewrites old ones. Among rows in force from the same day, the one naming more
+ * circumstances wins (the decree's general points except the special ones: stopping on a
+ * bridge is 7.3.c, not the general 7.2.e), then the higher version. `null` when no rule
+ * fits: the case goes to an officer with NO_RULE instead of a made-up fine.
  */
 export const selectRule = (rules: readonly TFineRule[], act: TAct): TFineRule | null => {
   const day = vietnamDate(act.capturedAt);
@@ -32,10 +72,14 @@ export const selectRule = (rules: readonly TFineRule[], act: TAct): TFineRule | 
   for (const r of rules) {
     if (r.violation !== act.violation || !r.vehicleClasses.includes(act.vehicleClass)) continue;
     if (r.effectiveFrom > day || (r.effectiveTo !== null && r.effectiveTo <= day)) continue;
-    const c = r.conditions;
-    if (c.expressway !== undefined && c.expressway !== act.onExpressway) continue;
-    if (!within(act.speedOverKmh, c.speedOverKmh) || !within(act.passengers, c.passengers)) continue;
-    if (!best || r.effectiveFrom > best.effectiveFrom || (r.effectiveFrom === best.effectiveFrom && r.version > best.version)) best = r;
+    if (!meetsConditions(r.conditions, act)) continue;
+    if (!best || r.effectiveFrom > best.effectiveFrom) {
+      best = r;
+      continue;
+    }
+    if (r.effectiveFrom < best.effectiveFrom) continue;
+    const bySpecificity = specificity(r.conditions) - specificity(best.conditions);
+    if (bySpecificity > 0 || (bySpecificity === 0 && r.version > best.version)) best = r;
   }
   return best;
 };

@@ -24,7 +24,9 @@ export const openApiDocument = () =>
       version: '1.0.0',
       description:
         'Cameras sign each request: X-Signature = "sha256=" + hex HMAC-SHA256(camera secret, X-Timestamp + "." + raw body). ' +
-        'X-Timestamp is unix seconds and must be within ±5 minutes of server time. A resend carries the same eventId.',
+        'X-Timestamp is unix seconds and must be within ±5 minutes of server time. A resend carries the same eventId. ' +
+        'Violation codes are added, never changed or removed (the README lists each with its provision of Decree 168/2024/NĐ-CP); ' +
+        'where the act was captured (expressway, urban or densely populated area, bridge, tunnel) comes from the camera\'s site, the time of day from capturedAt.',
     },
     components: {
       securitySchemes: {

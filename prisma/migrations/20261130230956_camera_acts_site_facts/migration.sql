@@ -1,0 +1,39 @@
+-- AlterEnum
+-- This migration adds more than one value to an enum.
+-- With PostgreSQL versions 11 and earlier, this is not possible
+-- in a single migration. This can be worked around by creating
+-- multiple migrations, each migration adding only one value to
+-- the enum.
+
+
+ALTER TYPE "Violation" ADD VALUE 'NO_PLATE';
+ALTER TYPE "Violation" ADD VALUE 'PLATE_NOT_MATCHING_REGISTRATION';
+ALTER TYPE "Violation" ADD VALUE 'PLATE_OBSCURED';
+ALTER TYPE "Violation" ADD VALUE 'NIGHT_HORN';
+ALTER TYPE "Violation" ADD VALUE 'CONTINUOUS_HORN';
+ALTER TYPE "Violation" ADD VALUE 'HIGH_BEAM';
+ALTER TYPE "Violation" ADD VALUE 'NO_HEADLIGHTS';
+ALTER TYPE "Violation" ADD VALUE 'CHILD_SAFETY';
+ALTER TYPE "Violation" ADD VALUE 'TURN_WITHOUT_SIGNAL';
+ALTER TYPE "Violation" ADD VALUE 'FOLLOWING_TOO_CLOSE';
+ALTER TYPE "Violation" ADD VALUE 'ILLEGAL_OVERTAKING';
+ALTER TYPE "Violation" ADD VALUE 'NOT_YIELDING_TO_PEDESTRIANS';
+ALTER TYPE "Violation" ADD VALUE 'NOT_YIELDING_WHEN_TURNING';
+ALTER TYPE "Violation" ADD VALUE 'NOT_YIELDING_TO_MAIN_ROAD';
+ALTER TYPE "Violation" ADD VALUE 'NOT_YIELDING_AT_JUNCTION';
+ALTER TYPE "Violation" ADD VALUE 'PEOPLE_ON_ROOF_OR_OUTSIDE';
+ALTER TYPE "Violation" ADD VALUE 'FOUR_WHEELER_ON_EXPRESSWAY';
+ALTER TYPE "Violation" ADD VALUE 'TRUCK_ROUTE_OR_HOURS';
+ALTER TYPE "Violation" ADD VALUE 'OVERHEIGHT_CARGO';
+ALTER TYPE "Violation" ADD VALUE 'OVERSIZE_CARGO';
+ALTER TYPE "Violation" ADD VALUE 'PICKUP_ON_EXPRESSWAY';
+ALTER TYPE "Violation" ADD VALUE 'RIDING_ABREAST';
+
+-- AlterTable
+ALTER TABLE "fine_rule" ALTER COLUMN "point" DROP NOT NULL;
+
+-- AlterTable
+ALTER TABLE "site" ADD COLUMN     "is_bridge" BOOLEAN NOT NULL DEFAULT false,
+ADD COLUMN     "is_residential" BOOLEAN NOT NULL DEFAULT false,
+ADD COLUMN     "is_tunnel" BOOLEAN NOT NULL DEFAULT false,
+ADD COLUMN     "is_urban" BOOLEAN NOT NULL DEFAULT false;
