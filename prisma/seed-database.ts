@@ -1,13 +1,15 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { applyHolidayYear, HOLIDAY_FILES_DIR, planHolidayYear, readHolidayFile } from '../src/clock/index.ts';
 import type { TDb } from '../src/db/client.ts';
 import { AMENDMENTS_DIR, applyAmendment, applyRules, readAmendmentFile, readRuleFile, RULE_TABLES_DIR } from '../src/fines/index.ts';
 import { seedDemo } from './demo/demo-data.ts';
 
 /**
- * The reference data every installation needs (the checked-in fine tables and the
- * amendments known but not loaded as rows) and, when
- * asked, the demo data. Safe to run again: what exists is left alone.
+ * The reference data every installation needs (the checked-in fine tables, the
+ * amendments known but not loaded as rows, and the holiday years) and, when asked, the
+ * demo data. Safe to run again: what exists is left alone (a holiday year already loaded,
+ * perhaps corrected by an operator, is not replaced).
  */
 export const seedDatabase = async (deps: { db: TDb; secretKey: Buffer; actor: string }, opts: { demo: boolean }) => {
   let rules = 0;
@@ -18,5 +20,12 @@ export const seedDatabase = async (deps: { db: TDb; secretKey: Buffer; actor: st
   for (const file of readdirSync(AMENDMENTS_DIR).filter((f) => f.endsWith('.json')).sort()) {
     if ((await applyAmendment(deps.db, readAmendmentFile(join(AMENDMENTS_DIR, file)), deps.actor)) === 'added') amendments++;
   }
-  return { rules, amendments, demo: opts.demo ? await seedDemo(deps) : undefined };
+  let holidayYears = 0;
+  for (const file of readdirSync(HOLIDAY_FILES_DIR).filter((f) => f.endsWith('.json')).sort()) {
+    const year = readHolidayFile(join(HOLIDAY_FILES_DIR, file));
+    if ((await planHolidayYear(deps.db, year)).kind !== 'new') continue;
+    await applyHolidayYear(deps.db, year, deps.actor);
+    holidayYears++;
+  }
+  return { rules, amendments, holidayYears, demo: opts.demo ? await seedDemo(deps) : undefined };
 };

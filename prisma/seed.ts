@@ -13,9 +13,9 @@ if (seedDemo !== '0' && seedDemo !== '1') {
 const cfg = config();
 const db = createDb(cfg.DATABASE_URL, 2);
 try {
-  const { rules, amendments, demo } = await seedDatabase({ db, secretKey: cfg.CAMERA_SECRET_KEY, actor: 'seed' }, { demo: seedDemo === '1' });
+  const { rules, amendments, holidayYears, demo } = await seedDatabase({ db, secretKey: cfg.CAMERA_SECRET_KEY, actor: 'seed' }, { demo: seedDemo === '1' });
   process.stdout.write(
-    `seed: ${rules} new fine rules, ${amendments} new pending amendments; ` +
+    `seed: ${rules} new fine rules, ${amendments} new pending amendments, ${holidayYears} new holiday years; ` +
       (demo
         ? `demo data: ${demo.sites} new sites, ${demo.cameras} new cameras, ${demo.registrations} new registrations\n`
         : 'no demo data (SEED_DEMO=1 adds demo sites, cameras and registry)\n'),

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { checkpointMarginMs, checkpointSummary, verifyAudit, writeCheckpoint, type TEntityRef } from './audit/index.ts';
 import { CameraDirectory } from './cameras/index.ts';
 import { CASE_MACHINE, pipelineStages } from './cases/index.ts';
+import { CalendarCache } from './clock/index.ts';
 import { requireAuditKey, type TConfig } from './config/index.ts';
 import { createDb, type TDb } from './db/index.ts';
 import { EVENT_MACHINE, EventWriter, referencedEvidence } from './events/index.ts';
@@ -88,6 +89,7 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
       timedRegistry(opts.registry ?? onClose(createRegistry(cfg, db()), async (r) => r.shutdown?.()), metrics()),
   );
   const rules = lazy(() => opts.rules ?? new RuleCache(db()));
+  const calendar = lazy(() => new CalendarCache(db()));
   const machines = [EVENT_MACHINE, CASE_MACHINE] as const;
 
   const stages = lazy(
@@ -96,6 +98,7 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
         db: db(),
         registry: registry(),
         rules: rules(),
+        calendar: calendar(),
         dedup: { windowSeconds: cfg.DEDUP_WINDOW_SECONDS, confidenceThreshold: cfg.PLATE_CONFIDENCE_THRESHOLD },
         orgMultiplier: cfg.ORG_FINE_MULTIPLIER,
       }),

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { vietnamDate } from '../src/clock/index.ts';
 import type { VehicleClass, Violation } from '../src/generated/prisma/enums.ts';
 import { Violation as VIOLATIONS } from '../src/generated/prisma/enums.ts';
 import { legalBasisOf, readRuleFile, RULE_TABLES_DIR, ruleTableFiles, selectRule, type TAct, type TFineRule } from '../src/fines/index.ts';
-import { meetsConditions, vietnamDate, withinLocalTime } from '../src/fines/select-rule.ts';
+import { meetsConditions, withinLocalTime } from '../src/fines/select-rule.ts';
 
 /** Every checked-in table, as `npm run db:seed` loads them. */
 const rules = ruleTableFiles(RULE_TABLES_DIR).flatMap(readRuleFile);

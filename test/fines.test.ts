@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { vietnamDate } from '../src/clock/index.ts';
 import type { Violation } from '../src/generated/prisma/enums.ts';
-import { assessFine, readRuleFile, RULE_TABLES_DIR, selectRule, vietnamDate, type TAct, type TFineRule } from '../src/fines/index.ts';
+import { assessFine, readRuleFile, RULE_TABLES_DIR, selectRule, type TAct, type TFineRule } from '../src/fines/index.ts';
 
 const rules = readRuleFile(join(RULE_TABLES_DIR, 'decree-168-2024.json'));
 const AT = new Date('2026-03-10T02:00:00Z');

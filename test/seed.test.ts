@@ -21,11 +21,12 @@ const demoSecrets = async () => {
 };
 
 describe('seed', () => {
-  it('loads only the fine tables unless asked for the demo data', async () => {
+  it('loads only the fine tables and holiday years unless asked for the demo data', async () => {
     const deps = { db: ctx.db, secretKey: KEY, actor: 'seed' };
     const first = await seedDatabase(deps, { demo: false });
     expect(first.rules).toBeGreaterThan(40);
     expect(first.amendments).toBe(1);
+    expect(first.holidayYears).toBeGreaterThanOrEqual(3);
     expect(first.demo).toBeUndefined();
     expect(await ctx.db.site.count()).toBe(0);
     expect(await ctx.db.camera.count()).toBe(0);
@@ -34,12 +35,12 @@ describe('seed', () => {
 
   it('gives the demo cameras random secrets of their own, and leaves them alone when run again', async () => {
     const deps = { db: ctx.db, secretKey: KEY, actor: 'seed' };
-    expect(await seedDatabase(deps, { demo: true })).toEqual({ rules: 0, amendments: 0, demo: { sites: 3, cameras: 4, registrations: 5 } });
+    expect(await seedDatabase(deps, { demo: true })).toEqual({ rules: 0, amendments: 0, holidayYears: 0, demo: { sites: 3, cameras: 4, registrations: 5 } });
     const secrets = await demoSecrets();
     for (const s of secrets) expect(s).toMatch(/^[0-9a-f]{64}$/);
     expect(new Set(secrets).size).toBe(DEMO_CAMERAS.length);
 
-    expect(await seedDatabase(deps, { demo: true })).toEqual({ rules: 0, amendments: 0, demo: { sites: 0, cameras: 0, registrations: 0 } });
+    expect(await seedDatabase(deps, { demo: true })).toEqual({ rules: 0, amendments: 0, holidayYears: 0, demo: { sites: 0, cameras: 0, registrations: 0 } });
     expect(await demoSecrets()).toEqual(secrets);
   });
 

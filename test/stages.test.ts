@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { postEvent, type TCameraCredentials } from '../scripts/camera-client.ts';
 import { verifyAuditChain } from '../src/audit/index.ts';
 import { assessCase, reresolveCases, resolveOwner } from '../src/cases/index.ts';
+import { applyHolidayYear, CalendarCache, limitationEnds, noticeDue, vietnamDate, WorkCalendar } from '../src/clock/index.ts';
 import { applyRules, readRuleFile, RULE_TABLES_DIR, RuleCache } from '../src/fines/index.ts';
 import { listDeadLetters, QUEUES, redriveDeadLetter } from '../src/queues/index.ts';
 import { DatabaseRegistry, HttpRegistry, importRegistryCsv, type VehicleRegistry } from '../src/registry/index.ts';
@@ -31,6 +32,12 @@ beforeAll(async () => {
   await seedSite(ctx.db, { site: 'HCM-1', cameras: ['HCM-CAM'] });
   await ctx.db.site.update({ where: { code: 'HCM-1' }, data: { province: 'TP. Hồ Chí Minh' } });
   await applyRules(ctx.db, readRuleFile(join(RULE_TABLES_DIR, 'decree-168-2024.json')), 'test');
+  // Captures here are taken now: calendars for this year and the next, announced, so the
+  // cases' flags do not depend on which real years are loaded or still provisional.
+  const thisYear = Number(vietnamDate(new Date()).slice(0, 4));
+  for (const year of [thisYear, thisYear + 1]) {
+    await applyHolidayYear(ctx.db, { year, status: 'announced', sources: ['test fixture'], daysOff: [], workingDays: [] }, 'test');
+  }
   expect((await importRegistryCsv(ctx.db, REGISTRY, 'test')).errors).toEqual([]);
   api = await startApi(ctx);
   cam = { baseUrl: api.baseUrl, cameraCode: 'HCM-CAM', secret: CAMERA_SECRET };
@@ -88,8 +95,9 @@ describe('dedup → owner → fine → PENDING_REVIEW', () => {
     });
     expect(c.owner?.name).toBe('Nguyễn Văn An');
     expect(c.fineRule?.code).toBe('ND168-6.9.b:RED_LIGHT');
-    expect(c.noticeDueAt!.getTime() - c.firstCapturedAt.getTime()).toBe(10 * 86_400_000);
-    expect(c.limitationEndsAt!.getUTCFullYear()).toBe(c.firstCapturedAt.getUTCFullYear() + 1);
+    const calendar = await new CalendarCache(ctx.db).get();
+    expect(c.noticeDueAt).toEqual(noticeDue(c.firstCapturedAt, calendar).at);
+    expect(c.limitationEndsAt).toEqual(limitationEnds(c.firstCapturedAt).at);
     const trail = await ctx.db.auditEntry.findMany({ where: { entityType: 'case', entityId: c.id }, orderBy: { id: 'asc' } });
     expect(trail.map((a) => [a.actor, a.fromState, a.toState])).toEqual([
       ['system:dedup', null, 'DETECTED'],
@@ -103,7 +111,7 @@ describe('dedup → owner → fine → PENDING_REVIEW', () => {
     // A job that runs again changes nothing.
     const snapshot = await ctx.db.case.findUnique({ where: { id: c.id } });
     expect(await resolveOwner(ctx.db, new DatabaseRegistry(ctx.db), c.id)).toEqual({ kind: 'already-done' });
-    expect(await assessCase(ctx.db, new RuleCache(ctx.db), 2, c.id)).toEqual({ kind: 'already-done' });
+    expect(await assessCase(ctx.db, new RuleCache(ctx.db), new CalendarCache(ctx.db), 2, c.id)).toEqual({ kind: 'already-done' });
     expect(await ctx.db.case.findUnique({ where: { id: c.id } })).toEqual(snapshot);
     expect(await ctx.db.auditEntry.count({ where: { entityId: c.id } })).toBe(trail.length);
   });
@@ -161,6 +169,24 @@ describe('dedup → owner → fine → PENDING_REVIEW', () => {
     const c = await eventually(reviewed(e.eventId), 20_000, 'case in review after the registry is back');
     expect(c.owner?.name).toBe('Đặng Thu Hà');
     expect(await listDeadLetters(ctx.db)).toEqual([]);
+  });
+});
+
+describe('holiday calendar', () => {
+  it('flags HOLIDAYS_UNCONFIRMED when the notice deadline falls in a year with no calendar loaded, counting weekends only', async () => {
+    const p = startPipelineOf(ctx, { parts: ['relay', 'dedup', 'owner'] });
+    closers.push(p.stop);
+    const e = makeEvent({ plate: plate('51F-100.01'), violation: 'WRONG_LANE' });
+    expect((await postEvent(cam, e)).status).toBe(202);
+    const resolved = await eventually(async () => {
+      const c = await caseOf(e.eventId);
+      return c?.status === 'OWNER_RESOLVED' ? c : null;
+    }, 20_000, 'case with its owner');
+    const none = { get: async () => new WorkCalendar([]) } as unknown as CalendarCache;
+    expect(await assessCase(ctx.db, new RuleCache(ctx.db), none, 2, resolved.id)).toMatchObject({ kind: 'assessed' });
+    const c = (await caseOf(e.eventId))!;
+    expect(c).toMatchObject({ status: 'PENDING_REVIEW', flags: ['HOLIDAYS_UNCONFIRMED'] });
+    expect(c.noticeDueAt).toEqual(noticeDue(c.firstCapturedAt, new WorkCalendar([])).at);
   });
 });
 

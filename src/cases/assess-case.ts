@@ -1,9 +1,9 @@
 import { siteFacts } from '../cameras/index.ts';
-import { limitationEndsAt, noticeDueAt } from '../clock/index.ts';
+import { limitationEnds, noticeDue, vietnamDate, type CalendarCache, type TDeadline } from '../clock/index.ts';
 import type { TDb } from '../db/index.ts';
 import { caseMeasurements } from '../events/index.ts';
 import type { CaseStatus, VehicleClass, Violation } from '../generated/prisma/enums.ts';
-import { amendmentsNotApplied, assessFine, handlingUnitFor, selectRule, vietnamDate, type RuleCache, type TAssessment, type TFineRule, type THandlingUnit } from '../fines/index.ts';
+import { amendmentsNotApplied, assessFine, handlingUnitFor, selectRule, type RuleCache, type TAssessment, type TFineRule, type THandlingUnit } from '../fines/index.ts';
 import { ownerFacts } from '../registry/index.ts';
 import { connectedCommunePolice, provinceUnit } from '../units/index.ts';
 import { moveEntities } from '../workflow/index.ts';
@@ -38,14 +38,17 @@ type TDecision = {
   flags: string[];
   /** Amending decrees in force at capture whose rows are not loaded. */
   outdatedBy: string[];
-  capturedAt: Date;
+  noticeDue: TDeadline;
+  limitation: TDeadline;
 };
 
 /**
  * The flags the fine stage owns: it sets or lifts them on every assessment, and only them
- * (the last two: the handling unit could not be determined).
+ * (OWNER_ADDRESS_UNMATCHED and SITE_PROVINCE_UNMATCHED: the handling unit could not be
+ * determined; HOLIDAYS_UNCONFIRMED: the notice deadline was counted over a year whose
+ * holidays are not loaded or only provisional).
  */
-const FINE_STAGE_FLAGS = [FLAGS.NO_RULE, FLAGS.RULES_MAY_BE_OUTDATED, FLAGS.OWNER_ADDRESS_UNMATCHED, FLAGS.SITE_PROVINCE_UNMATCHED];
+const FINE_STAGE_FLAGS = [FLAGS.NO_RULE, FLAGS.RULES_MAY_BE_OUTDATED, FLAGS.OWNER_ADDRESS_UNMATCHED, FLAGS.SITE_PROVINCE_UNMATCHED, FLAGS.HOLIDAYS_UNCONFIRMED];
 
 /** The states the fine stage takes a case on from, and the path it moves it along. */
 const PATHS = {
@@ -69,16 +72,17 @@ const assessReason = ({ rule, fine, outdatedBy }: TDecision): string =>
  * matching rule → NO_RULE, never a made-up fine. The case keeps the rule's id and
  * version, so later rule changes never rewrite it.
  */
-export const assessCases = async (db: TDb, rules: RuleCache, orgMultiplier: number, caseIds: string[]): Promise<TAssessOutcome[]> => {
+export const assessCases = async (db: TDb, rules: RuleCache, calendar: CalendarCache, orgMultiplier: number, caseIds: string[]): Promise<TAssessOutcome[]> => {
   const rows: TCaseRow[] = await db.case.findMany({
     where: { id: { in: caseIds } },
     select: { id: true, status: true, violation: true, vehicleClass: true, firstCapturedAt: true, flags: true, detectingUnit: true, siteId: true, ownerId: true },
   });
   const byId = new Map(rows.map((r) => [r.id, r]));
   const todo = rows.filter((c) => c.status in PATHS);
-  const [table, pending, sites, owners, measured] = await Promise.all([
+  const [table, pending, cal, sites, owners, measured] = await Promise.all([
     rules.get(),
     rules.pendingAmendments(),
+    calendar.get(),
     siteFacts(db, todo.map((c) => c.siteId)),
     ownerFacts(db, todo.flatMap((c) => (c.ownerId ? [c.ownerId] : []))),
     caseMeasurements(db, todo.map((c) => c.id)),
@@ -111,10 +115,12 @@ export const assessCases = async (db: TDb, rules: RuleCache, orgMultiplier: numb
       rule: rule ? { communeCompetent: rule.communeCompetent, fineMax: rule.fineMax } : null,
       communePoliceConnected: owner?.provinceCode ? connected.has(owner.provinceCode) : false,
     });
+    const due = noticeDue(c.firstCapturedAt, cal);
     const stageFlags = [
       ...(rule ? [] : [FLAGS.NO_RULE]),
       ...(outdatedBy.length ? [FLAGS.RULES_MAY_BE_OUTDATED] : []),
       ...(unit.kind === 'UNDETERMINED' ? [FLAGS[unit.reason]] : []),
+      ...(due.unconfirmedYears.length ? [FLAGS.HOLIDAYS_UNCONFIRMED] : []),
     ];
     return {
       id: c.id,
@@ -125,7 +131,8 @@ export const assessCases = async (db: TDb, rules: RuleCache, orgMultiplier: numb
       stageFlags,
       flags: [...new Set([...c.flags.filter((f) => !(FINE_STAGE_FLAGS as string[]).includes(f)), ...stageFlags])],
       outdatedBy,
-      capturedAt: c.firstCapturedAt,
+      noticeDue: due,
+      limitation: limitationEnds(c.firstCapturedAt),
     };
   });
 
@@ -152,8 +159,8 @@ export const assessCases = async (db: TDb, rules: RuleCache, orgMultiplier: numb
         handling_unit_kind: ['text', (d) => (d.unit.kind === 'UNDETERMINED' ? null : d.unit.kind)],
         handling_unit: ['text', (d) => (d.unit.kind === 'UNDETERMINED' ? null : d.unit.name)],
         handling_province_code: ['text', (d) => (d.unit.kind === 'UNDETERMINED' ? null : d.unit.provinceCode)],
-        notice_due_at: ['timestamptz', (d) => noticeDueAt(d.capturedAt)],
-        limitation_ends_at: ['timestamptz', (d) => limitationEndsAt(d.capturedAt)],
+        notice_due_at: ['timestamptz', (d) => d.noticeDue.at],
+        limitation_ends_at: ['timestamptz', (d) => d.limitation.at],
         // Only FINE_STAGE_FLAGS are this stage's to set or lift: the others may have changed
         // since the case was read (a confident capture merged meanwhile lifts LOW_CONFIDENCE_READ).
         flags: [
@@ -176,5 +183,5 @@ export const assessCases = async (db: TDb, rules: RuleCache, orgMultiplier: numb
 };
 
 /** One case through the fine stage (see assessCases). */
-export const assessCase = async (db: TDb, rules: RuleCache, orgMultiplier: number, caseId: string): Promise<TAssessOutcome> =>
-  (await assessCases(db, rules, orgMultiplier, [caseId]))[0]!;
+export const assessCase = async (db: TDb, rules: RuleCache, calendar: CalendarCache, orgMultiplier: number, caseId: string): Promise<TAssessOutcome> =>
+  (await assessCases(db, rules, calendar, orgMultiplier, [caseId]))[0]!;

@@ -24,6 +24,8 @@ export const FLAGS = {
   OWNER_ADDRESS_UNMATCHED: 'OWNER_ADDRESS_UNMATCHED',
   /** The site has no province-level unit yet ("site set-province"): an officer determines the handling unit. */
   SITE_PROVINCE_UNMATCHED: 'SITE_PROVINCE_UNMATCHED',
+  /** A deadline was counted over a year whose holiday schedule is not loaded or only provisional (src/clock). */
+  HOLIDAYS_UNCONFIRMED: 'HOLIDAYS_UNCONFIRMED',
 } as const;
 
 export type TFlag = (typeof FLAGS)[keyof typeof FLAGS];

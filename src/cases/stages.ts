@@ -1,3 +1,4 @@
+import type { CalendarCache } from '../clock/index.ts';
 import type { TDb } from '../db/index.ts';
 import type { RuleCache } from '../fines/index.ts';
 import type { TStages } from '../queues/index.ts';
@@ -10,6 +11,7 @@ export type TPipelineDeps = {
   db: TDb;
   registry: VehicleRegistry;
   rules: RuleCache;
+  calendar: CalendarCache;
   dedup: TDedupOptions;
   orgMultiplier: number;
 };
@@ -21,5 +23,5 @@ export type TPipelineDeps = {
 export const pipelineStages = (deps: TPipelineDeps): TStages => ({
   dedup: { handle: (ids) => dedupEvents(deps.db, ids, deps.dedup) },
   owner: { handle: (ids) => resolveOwners(deps.db, deps.registry, ids), waitsOn: (err) => err instanceof RegistryUnavailableError },
-  fine: { handle: (ids) => assessCases(deps.db, deps.rules, deps.orgMultiplier, ids) },
+  fine: { handle: (ids) => assessCases(deps.db, deps.rules, deps.calendar, deps.orgMultiplier, ids) },
 });

@@ -1,1 +1,12 @@
-export { isPastLimitation, limitationEndsAt, LIMITATION, NOTICE_DUE, noticeDueAt } from './deadlines.ts';
+export { decisionDue, isPastLimitation, lateCharge, limitationEnds, noticeDue, ownerResponseDue, paymentDue } from './deadlines.ts';
+export type { TDeadline, TLateCharge } from './deadlines.ts';
+export { HOLIDAY_FILES_DIR, readHolidayFile, ZHolidayYear } from './holiday-file.ts';
+export type { THolidayYear } from './holiday-file.ts';
+export { applyHolidayYear, CalendarCache, loadHolidayYears, planHolidayYear } from './holiday-store.ts';
+export type { THolidayPlan } from './holiday-store.ts';
+export { COUNTING_BASIS, LATE_CHARGE, PERIODS } from './periods.ts';
+export type { TPeriod, TPeriodName } from './periods.ts';
+export { addDays, addYears, endOfDay, startOfDay, vietnamDate, weekday } from './vietnam-day.ts';
+export type { TDay } from './vietnam-day.ts';
+export { WorkCalendar } from './work-calendar.ts';
+export type { TYearKnowledge } from './work-calendar.ts';

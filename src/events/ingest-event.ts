@@ -63,7 +63,7 @@ export const ingestCameraEvent = async (deps: TIngestDeps, req: TIngestRequest):
   if (isPastLimitation(capturedAt, now)) {
     throw new AppError(
       'CAPTURED_BEYOND_LIMITATION',
-      'capturedAt is older than the 1-year limitation period (Nghị định 168/2024/NĐ-CP, Điều 4)',
+      'capturedAt is past the end of the last day of the 1-year limitation period (Nghị định 168/2024/NĐ-CP, Điều 4)',
     );
   }
   const plate = parsePlate(event.plate.text);

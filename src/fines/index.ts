@@ -6,7 +6,7 @@ export { readRuleFile, ruleTableFiles } from './rule-file.ts';
 export type { TConditions, TFineRule } from './rule-file.ts';
 export { applyRules, loadAllRules, planRules, RuleCache, RuleConflictError } from './rule-store.ts';
 export type { TRulePlan } from './rule-store.ts';
-export { selectRule, vietnamDate } from './select-rule.ts';
+export { selectRule } from './select-rule.ts';
 export type { TAct } from './select-rule.ts';
 export { readAmendmentFile } from './amendment-file.ts';
 export type { TAmendment } from './amendment-file.ts';

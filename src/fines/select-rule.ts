@@ -1,3 +1,4 @@
+import { vietnamDate } from '../clock/index.ts';
 import type { VehicleClass, Violation } from '../generated/prisma/enums.ts';
 import type { TConditions, TFineRule } from './rule-file.ts';
 
@@ -18,9 +19,6 @@ export type TAct = {
 };
 
 const VN_OFFSET_MS = 7 * 3600_000;
-
-/** The calendar day of an instant in Vietnam (UTC+7 all year), YYYY-MM-DD. */
-export const vietnamDate = (at: Date): string => new Date(at.getTime() + VN_OFFSET_MS).toISOString().slice(0, 10);
 
 const DAY_MS = 24 * 3600_000;
 
