@@ -173,20 +173,19 @@ describe('dedup → owner → fine → PENDING_REVIEW', () => {
 });
 
 describe('holiday calendar', () => {
-  it('flags HOLIDAYS_UNCONFIRMED when the notice deadline falls in a year with no calendar loaded, counting weekends only', async () => {
-    const p = startPipelineOf(ctx, { parts: ['relay', 'dedup', 'owner'] });
-    closers.push(p.stop);
-    const e = makeEvent({ plate: plate('51F-100.01'), violation: 'WRONG_LANE' });
-    expect((await postEvent(cam, e)).status).toBe(202);
-    const resolved = await eventually(async () => {
-      const c = await caseOf(e.eventId);
-      return c?.status === 'OWNER_RESOLVED' ? c : null;
-    }, 20_000, 'case with its owner');
-    const none = { get: async () => new WorkCalendar([]) } as unknown as CalendarCache;
-    expect(await assessCase(ctx.db, new RuleCache(ctx.db), none, 2, resolved.id)).toMatchObject({ kind: 'assessed' });
-    const c = (await caseOf(e.eventId))!;
-    expect(c).toMatchObject({ status: 'PENDING_REVIEW', flags: ['HOLIDAYS_UNCONFIRMED'] });
-    expect(c.noticeDueAt).toEqual(noticeDue(c.firstCapturedAt, new WorkCalendar([])).at);
+  it('flags HOLIDAYS_UNCONFIRMED when no calendar is loaded for the notice deadline, counting weekends only', async () => {
+    const loaded = await ctx.db.holidayYear.findMany();
+    await ctx.db.holidayYear.deleteMany();
+    try {
+      startPipeline();
+      const e = makeEvent({ plate: plate('51F-100.01'), violation: 'WRONG_LANE' });
+      expect((await postEvent(cam, e)).status).toBe(202);
+      const c = await eventually(reviewed(e.eventId), 20_000, 'case in review');
+      expect(c.flags).toEqual(['HOLIDAYS_UNCONFIRMED']);
+      expect(c.noticeDueAt).toEqual(noticeDue(c.firstCapturedAt, new WorkCalendar([])).at);
+    } finally {
+      await ctx.db.holidayYear.createMany({ data: loaded.map(({ year, status, calendar }) => ({ year, status, calendar: calendar as object })) });
+    }
   });
 });
 
