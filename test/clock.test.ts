@@ -109,6 +109,7 @@ describe('hand-checked deadlines (Tết 2026 and 2027, year ends, 29 February, m
     expect({ lastDay: d.lastDay, movedFrom: d.movedFrom, unconfirmed: d.unconfirmedYears }).toEqual({ lastDay, movedFrom, unconfirmed });
     expect(d.at).toEqual(endOfDay(lastDay));
     expect(d.basis).toBe(PERIODS[d.period].basis);
+    expect(d.countingBasis).toBe(PERIODS[d.period].counting);
   });
 
   it('prints the provision of each period', () => {

@@ -1,4 +1,4 @@
-import { COUNTING_BASIS, LATE_CHARGE, PERIODS, type TPeriodName } from './periods.ts';
+import { LATE_CHARGE, PERIODS, type TPeriodName } from './periods.ts';
 import { addDays, addYears, daysBetween, endOfDay, vietnamDate, type TDay } from './vietnam-day.ts';
 import type { WorkCalendar } from './work-calendar.ts';
 
@@ -34,7 +34,7 @@ const calendarDays = (period: 'noticeDue' | 'ownerResponse' | 'payment', event: 
     at: endOfDay(lastDay),
     movedFrom: lastDay === nominal ? null : nominal,
     basis: rule.basis,
-    countingBasis: COUNTING_BASIS,
+    countingBasis: rule.counting,
     unconfirmedYears: cal.unconfirmed(seen),
   };
 };
@@ -58,7 +58,7 @@ export const decisionDue = (recordMadeAt: Date, cal: WorkCalendar): TDeadline =>
     at: endOfDay(lastDay),
     movedFrom: null,
     basis: PERIODS.decision.basis,
-    countingBasis: COUNTING_BASIS,
+    countingBasis: PERIODS.decision.counting,
     unconfirmedYears: cal.unconfirmed(seen),
   };
 };
@@ -76,7 +76,7 @@ export const limitationEnds = (capturedAt: Date): TDeadline => {
     at: endOfDay(lastDay),
     movedFrom: null,
     basis: PERIODS.limitation.basis,
-    countingBasis: COUNTING_BASIS,
+    countingBasis: PERIODS.limitation.counting,
     unconfirmedYears: [],
   };
 };

@@ -4,7 +4,7 @@ export { HOLIDAY_FILES_DIR, readHolidayFile, ZHolidayYear } from './holiday-file
 export type { THolidayYear } from './holiday-file.ts';
 export { applyHolidayYear, CalendarCache, loadHolidayYears, planHolidayYear } from './holiday-store.ts';
 export type { THolidayPlan } from './holiday-store.ts';
-export { COUNTING_BASIS, LATE_CHARGE, PERIODS } from './periods.ts';
+export { LATE_CHARGE, PERIODS } from './periods.ts';
 export type { TPeriod, TPeriodName } from './periods.ts';
 export { addDays, addYears, endOfDay, startOfDay, vietnamDate, weekday } from './vietnam-day.ts';
 export type { TDay } from './vietnam-day.ts';

@@ -14,8 +14,7 @@
  * offices (work-calendar.ts, holidays loaded per year).
  */
 
-export const COUNTING_BASIS = 'Điều 8 Luật Xử lý vi phạm hành chính; Điều 147, khoản 1, 4, 5 và 6 Điều 148 Bộ luật Dân sự 2015';
-
+const IN_DAYS = 'khoản 1 Điều 8 Luật Xử lý vi phạm hành chính; khoản 3 Điều 147, khoản 1, 5 và 6 Điều 148 Bộ luật Dân sự 2015';
 export type TPeriod = {
   /** Length in `unit`s. */
   length: number;
@@ -28,6 +27,8 @@ export type TPeriod = {
   movesToWorkingDay: boolean;
   /** Why the move does or does not apply. */
   why: string;
+  /** The provisions that say how the period is counted. */
+  counting: string;
 };
 
 export const PERIODS = {
@@ -39,6 +40,7 @@ export const PERIODS = {
     basis: 'khoản 1 Điều 24 Thông tư 73/2024/TT-BCA',
     movesToWorkingDay: true,
     why: 'a period in days with no rule of its own: LHAV Art 8.1 applies BLDS 2015 Art 148.5',
+    counting: IN_DAYS,
   },
   /** The owner's time to come in before escalation (TT 73/2024/TT-BCA Art 24.5: "quá thời hạn 20 ngày kể từ ngày gửi thông báo"). */
   ownerResponse: {
@@ -48,6 +50,7 @@ export const PERIODS = {
     basis: 'khoản 5 Điều 24 Thông tư 73/2024/TT-BCA',
     movesToWorkingDay: true,
     why: 'a period in days for the owner to act at an office: LHAV Art 8.1 applies BLDS 2015 Art 148.5',
+    counting: IN_DAYS,
   },
   /**
    * Limitation: 1 year (Decree 168/2024 Art 4.1), from the capture, when a camera-detected
@@ -63,6 +66,7 @@ export const PERIODS = {
     why:
       'Decree 168 Art 4.2 ends the use of the evidence at the end of the last day of the limitation; Art 148.5 serves a party who must act at a closed office, ' +
       'and stretching the power to sanction past the year on that reading would risk a decision on void evidence, so the earlier end is kept (to be confirmed by a lawyer)',
+    counting: 'khoản 1 Điều 8 Luật Xử lý vi phạm hành chính; khoản 3 Điều 147, khoản 4 và 6 Điều 148 Bộ luật Dân sự 2015',
   },
   /** Decide after the record is made (LHAV Art 66.1 as amended 2020: "07 ngày làm việc, kể từ ngày lập biên bản"). */
   decision: {
@@ -72,6 +76,7 @@ export const PERIODS = {
     basis: 'khoản 1 Điều 66 Luật Xử lý vi phạm hành chính',
     movesToWorkingDay: false,
     why: 'counted in working days (the exception in LHAV Art 8.1), so it always ends on a working day',
+    counting: 'khoản 1 Điều 8 Luật Xử lý vi phạm hành chính (ngày làm việc); khoản 3 Điều 147, khoản 6 Điều 148 Bộ luật Dân sự 2015',
   },
   /** Pay the fine (LHAV Art 73.1: "trong thời hạn 10 ngày, kể từ ngày nhận được quyết định xử phạt"). */
   payment: {
@@ -81,6 +86,7 @@ export const PERIODS = {
     basis: 'khoản 1 Điều 73 Luật Xử lý vi phạm hành chính',
     movesToWorkingDay: true,
     why: 'a period in days for the person fined to act: LHAV Art 8.1 applies BLDS 2015 Art 148.5',
+    counting: IN_DAYS,
   },
 } as const satisfies Record<string, TPeriod>;
 
