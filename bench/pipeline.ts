@@ -3,12 +3,14 @@
 // N no-op BullMQ jobs (one job per item) through the same number of queues, at the
 // concurrency where BullMQ does best here (100), so the baseline is not handicapped.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { pino } from 'pino';
 import { addCamera, addSite } from '../src/cameras/index.ts';
+import { applyHolidayYear, HOLIDAY_FILES_DIR, readHolidayFile } from '../src/clock/index.ts';
 import { compose } from '../src/compose.ts';
 import { loadConfig } from '../src/config/index.ts';
 import { createDatabase, dropDatabase } from '../src/db/ensure-database.ts';
@@ -97,6 +99,7 @@ export const runPipelineBench = async (n: number, concurrency: number, noopConcu
     await addSite(deps, { code: 'BENCH', name: 'Bench', address: 'n/a', province: 'TP. Hồ Chí Minh' });
     const { camera } = await addCamera(deps, { code: 'BENCH-CAM', siteCode: 'BENCH', agency: 'Phòng CSGT Công an TP. Hồ Chí Minh', certNumber: 'b', certExpiresAt: new Date(Date.now() + 86400_000), secret: 'x'.repeat(40) });
     await applyRules(db, readRuleFile(join(RULE_TABLES_DIR, 'decree-168-2024.json')), 'bench');
+    for (const f of readdirSync(HOLIDAY_FILES_DIR).filter((x) => x.endsWith('.json'))) await applyHolidayYear(db, readHolidayFile(join(HOLIDAY_FILES_DIR, f)), 'bench');
     await seedRegistry(client, n);
 
     // The backlog: N accepted events, each with its outbox row, as ingest stores them.
