@@ -19,6 +19,7 @@ import {
 import { importRegistryCsv } from '../src/registry/index.ts';
 import { CAMERA_SECRET, createTestContext, seedSite, startApi, startPipeline, testServices, type TTestContext } from './support/context.ts';
 import { eventually, makeEvent } from './support/events.ts';
+import { loadTestHolidays } from './support/holidays.ts';
 
 const D238 = readAmendmentFile(join(AMENDMENTS_DIR, 'decree-238-2026.json'));
 
@@ -87,6 +88,7 @@ describe('cases captured after an amendment that is not loaded', () => {
     services = testServices(ctx);
     await seedSite(ctx.db, { site: 'HCM-A', cameras: ['HCM-A-CAM'] });
     await applyRules(ctx.db, readRuleFile(join(RULE_TABLES_DIR, 'decree-168-2024.json')), 'test');
+    await loadTestHolidays(ctx.db);
     const csv = [
       'plate,plate_color,vehicle_class,make,model,color,owner_type,owner_name,owner_id,address,province,email,phone,valid_from,valid_to',
       '51F-200.01,WHITE,CAR,Toyota,Vios,Trắng,PERSON,Trần Thị Hoa,079085009999,"5 Lý Tự Trọng",TP. Hồ Chí Minh,,,2024-01-01,',

@@ -6,6 +6,7 @@ import { allowedClassesOf, parsePlate } from '../src/plates/index.ts';
 import { importRegistryCsv } from '../src/registry/index.ts';
 import { CAMERA_SECRET, createTestContext, seedSite, startApi, startPipeline, type TTestContext } from './support/context.ts';
 import { eventually, makeEvent } from './support/events.ts';
+import { loadTestHolidays } from './support/holidays.ts';
 
 // Sources named in the rows:
 //   DR6  domain reference §6 (Circular 79/2024/TT-BCA as summarised there; examples from xaydungchinhsach.chinhphu.vn)
@@ -125,6 +126,7 @@ describe('ingest → case: plates once refused are accepted and reach a case', (
     ctx = await createTestContext();
     await seedSite(ctx.db, { site: 'PLATES-1', cameras: ['PLATES-CAM'] });
     await applyRules(ctx.db, readRuleFile(join(RULE_TABLES_DIR, 'decree-168-2024.json')), 'test');
+    await loadTestHolidays(ctx.db);
     expect((await importRegistryCsv(ctx.db, REGISTRY, 'test')).errors).toEqual([]);
     api = await startApi(ctx);
     cam = { baseUrl: api.baseUrl, cameraCode: 'PLATES-CAM', secret: CAMERA_SECRET };

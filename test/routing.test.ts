@@ -5,13 +5,14 @@ import type { TAdminDeps } from '../src/admin/deps.ts';
 import { buildProgram, runProgram } from '../src/admin/program.ts';
 import type { TServices } from '../src/compose.ts';
 import { assessCase } from '../src/cases/index.ts';
-import { applyHolidayYear, CalendarCache, HOLIDAY_FILES_DIR, readHolidayFile } from '../src/clock/index.ts';
+import { CalendarCache } from '../src/clock/index.ts';
 import { applyRules, handlingUnitFor, readRuleFile, RULE_TABLES_DIR, RuleCache } from '../src/fines/index.ts';
 import type { VehicleClass, Violation } from '../src/generated/prisma/enums.ts';
 import { isProvinceCode } from '../src/plates/province-codes.ts';
 import { importRegistryCsv } from '../src/registry/index.ts';
 import { matchAddressTail, matchProvince, ownerProvinceCode, PROVINCE_UNITS_FILE, provinceUnits, ZUnitsFile } from '../src/units/index.ts';
 import { createTestContext, seedSite, testServices, type TTestContext } from './support/context.ts';
+import { loadTestHolidays } from './support/holidays.ts';
 
 describe('province-level units after 1 Jul 2025 (Resolution 202/2025/QH15; codes: Decision 19/2025/QĐ-TTg)', () => {
   const units = provinceUnits();
@@ -144,8 +145,7 @@ describe('routing in the fine stage and its settings', () => {
     siteId = (await ctx.db.site.findUniqueOrThrow({ where: { code: 'HCM-1' } })).id;
     await applyRules(ctx.db, readRuleFile(join(RULE_TABLES_DIR, 'decree-168-2024.json')), 'test');
     rules = new RuleCache(ctx.db, 0);
-    // The captures here are of 2025: its announced holidays, so no HOLIDAYS_UNCONFIRMED.
-    await applyHolidayYear(ctx.db, readHolidayFile(join(HOLIDAY_FILES_DIR, 'vn-2025.json')), 'test');
+    await loadTestHolidays(ctx.db);
     const csv = [
       'plate,plate_color,vehicle_class,make,model,color,owner_type,owner_name,owner_id,address,province,email,phone,valid_from,valid_to',
       '61F-100.01,WHITE,CAR,Toyota,Vios,Trắng,PERSON,Phạm Văn Dũng,074085001111,"8 Đại lộ Bình Dương, phường Thủ Dầu Một",Bình Dương,,,2024-01-01,',

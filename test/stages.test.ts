@@ -5,12 +5,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { postEvent, type TCameraCredentials } from '../scripts/camera-client.ts';
 import { verifyAuditChain } from '../src/audit/index.ts';
 import { assessCase, reresolveCases, resolveOwner } from '../src/cases/index.ts';
-import { applyHolidayYear, CalendarCache, limitationEnds, noticeDue, vietnamDate, WorkCalendar } from '../src/clock/index.ts';
+import { CalendarCache, limitationEnds, noticeDue, WorkCalendar } from '../src/clock/index.ts';
 import { applyRules, readRuleFile, RULE_TABLES_DIR, RuleCache } from '../src/fines/index.ts';
 import { listDeadLetters, QUEUES, redriveDeadLetter } from '../src/queues/index.ts';
 import { DatabaseRegistry, HttpRegistry, importRegistryCsv, type VehicleRegistry } from '../src/registry/index.ts';
 import { CAMERA_SECRET, createTestContext, seedSite, startApi, startPipeline as startPipelineOf, type TTestContext } from './support/context.ts';
 import { eventually, makeEvent } from './support/events.ts';
+import { loadTestHolidays } from './support/holidays.ts';
 import { sampleRecord, startRegistryStub } from './support/registry-stub.ts';
 import { REDIS_URL } from './support/urls.ts';
 
@@ -32,12 +33,7 @@ beforeAll(async () => {
   await seedSite(ctx.db, { site: 'HCM-1', cameras: ['HCM-CAM'] });
   await ctx.db.site.update({ where: { code: 'HCM-1' }, data: { province: 'TP. Hồ Chí Minh' } });
   await applyRules(ctx.db, readRuleFile(join(RULE_TABLES_DIR, 'decree-168-2024.json')), 'test');
-  // Captures here are taken now: calendars for this year and the next, announced, so the
-  // cases' flags do not depend on which real years are loaded or still provisional.
-  const thisYear = Number(vietnamDate(new Date()).slice(0, 4));
-  for (const year of [thisYear, thisYear + 1]) {
-    await applyHolidayYear(ctx.db, { year, status: 'announced', sources: ['test fixture'], daysOff: [], workingDays: [] }, 'test');
-  }
+  await loadTestHolidays(ctx.db);
   expect((await importRegistryCsv(ctx.db, REGISTRY, 'test')).errors).toEqual([]);
   api = await startApi(ctx);
   cam = { baseUrl: api.baseUrl, cameraCode: 'HCM-CAM', secret: CAMERA_SECRET };
