@@ -9,6 +9,7 @@ import { Violation } from '../src/generated/prisma/enums.ts';
 import { importRegistryCsv } from '../src/registry/index.ts';
 import { CAMERA_SECRET, createTestContext, SECRET_KEY, startApi, startPipeline, testServices, type TTestContext } from './support/context.ts';
 import { eventually, makeEvent } from './support/events.ts';
+import { loadTestHolidays } from './support/holidays.ts';
 
 let ctx: TTestContext;
 let services: TServices;
@@ -40,6 +41,7 @@ const admin = async (...args: string[]) => {
 beforeAll(async () => {
   ctx = await createTestContext();
   services = testServices(ctx);
+  await loadTestHolidays(ctx.db);
   api = await startApi(ctx);
   pipeline = startPipeline(ctx);
   expect((await importRegistryCsv(ctx.db, REGISTRY, 'test')).errors).toEqual([]);
