@@ -24,6 +24,11 @@ export const FLAGS = {
   OWNER_ADDRESS_UNMATCHED: 'OWNER_ADDRESS_UNMATCHED',
   /** The site has no province-level unit yet ("site set-province"): an officer determines the handling unit. */
   SITE_PROVINCE_UNMATCHED: 'SITE_PROVINCE_UNMATCHED',
+  /**
+   * The owner is an organisation: no licence points on the case (Decree 168 Art 50) and no
+   * clause of Decree 168 found that sets its amount for Art 6/7 acts: a supervisor decides.
+   */
+  ORGANISATION_OWNER: 'ORGANISATION_OWNER',
 } as const;
 
 export type TFlag = (typeof FLAGS)[keyof typeof FLAGS];

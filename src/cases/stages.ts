@@ -1,5 +1,5 @@
 import type { TDb } from '../db/index.ts';
-import type { RuleCache } from '../fines/index.ts';
+import type { RuleCache, TOrgFinePolicy } from '../fines/index.ts';
 import type { TStages } from '../queues/index.ts';
 import { RegistryUnavailableError, type VehicleRegistry } from '../registry/index.ts';
 import { assessCases } from './assess-case.ts';
@@ -11,7 +11,7 @@ export type TPipelineDeps = {
   registry: VehicleRegistry;
   rules: RuleCache;
   dedup: TDedupOptions;
-  orgMultiplier: number;
+  orgFine: TOrgFinePolicy;
 };
 
 /**
@@ -21,5 +21,5 @@ export type TPipelineDeps = {
 export const pipelineStages = (deps: TPipelineDeps): TStages => ({
   dedup: { handle: (ids) => dedupEvents(deps.db, ids, deps.dedup) },
   owner: { handle: (ids) => resolveOwners(deps.db, deps.registry, ids), waitsOn: (err) => err instanceof RegistryUnavailableError },
-  fine: { handle: (ids) => assessCases(deps.db, deps.rules, deps.orgMultiplier, ids) },
+  fine: { handle: (ids) => assessCases(deps.db, deps.rules, deps.orgFine, ids) },
 });
