@@ -100,7 +100,7 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
         rules: rules(),
         calendar: calendar(),
         dedup: { windowSeconds: cfg.DEDUP_WINDOW_SECONDS, confidenceThreshold: cfg.PLATE_CONFIDENCE_THRESHOLD },
-        orgMultiplier: cfg.ORG_FINE_MULTIPLIER,
+        orgFine: { multiplier: cfg.ORG_FINE_MULTIPLIER, basis: cfg.ORG_FINE_MULTIPLIER_BASIS ?? null },
       }),
   );
   const relay = lazy(

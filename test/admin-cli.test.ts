@@ -179,6 +179,7 @@ describe('admin CLI: registry import, fines load, dead letters', () => {
     expect(await ctx.db.fineRule.count()).toBe(count);
 
     edited.rules = [{ ...edited.rules[0], version: 2, effectiveFrom: '2026-08-15' }];
+    edited.withdraws = [];
     writeFileSync(editedPath, JSON.stringify(edited));
     expect((await admin('fines', 'load', editedPath, '--apply')).stdout).toContain('loaded 1 rule(s)');
     expect(await ctx.db.fineRule.count()).toBe(count + 1);

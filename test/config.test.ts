@@ -32,6 +32,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ BODY_BUDGET_MB: '5' })).toThrow(/BODY_BUDGET_MB/);
   });
 
+  it('multiplies organisation fines only on a named provision (none in Decree 168 for Art 6/7 acts)', () => {
+    expect(loadConfig({}).ORG_FINE_MULTIPLIER).toBe(1);
+    expect(() => loadConfig({ ORG_FINE_MULTIPLIER: '2' })).toThrow(/ORG_FINE_MULTIPLIER_BASIS: required when ORG_FINE_MULTIPLIER > 1/);
+    expect(loadConfig({ ORG_FINE_MULTIPLIER: '2', ORG_FINE_MULTIPLIER_BASIS: 'khoản 1 Điều 24 Luật Xử lý vi phạm hành chính' })).toMatchObject({ ORG_FINE_MULTIPLIER: 2 });
+  });
+
   it('requires CAMERA_SECRET_KEY in production and checks its length', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/CAMERA_SECRET_KEY/);
     expect(() => loadConfig({ CAMERA_SECRET_KEY: Buffer.alloc(16).toString('base64') })).toThrow(/CAMERA_SECRET_KEY/);

@@ -6,7 +6,7 @@ import { buildProgram, runProgram } from '../src/admin/program.ts';
 import type { TServices } from '../src/compose.ts';
 import { assessCase } from '../src/cases/index.ts';
 import { CalendarCache } from '../src/clock/index.ts';
-import { applyRules, handlingUnitFor, readRuleFile, RULE_TABLES_DIR, RuleCache } from '../src/fines/index.ts';
+import { applyRules, handlingUnitFor, NO_ORG_MULTIPLIER, readRuleFile, RULE_TABLES_DIR, RuleCache } from '../src/fines/index.ts';
 import type { VehicleClass, Violation } from '../src/generated/prisma/enums.ts';
 import { isProvinceCode } from '../src/plates/province-codes.ts';
 import { importRegistryCsv } from '../src/registry/index.ts';
@@ -167,7 +167,7 @@ describe('routing in the fine stage and its settings', () => {
         firstCapturedAt: capturedAt, lastCapturedAt: capturedAt, detectingUnit: 'Phòng CSGT Công an TP. Hồ Chí Minh', ownerId: await ownerId(idNumber),
       },
     });
-    expect(await assessCase(ctx.db, rules, new CalendarCache(ctx.db), 1, c.id)).toMatchObject({ kind: 'assessed' });
+    expect(await assessCase(ctx.db, rules, new CalendarCache(ctx.db), NO_ORG_MULTIPLIER, c.id)).toMatchObject({ kind: 'assessed' });
     return ctx.db.case.findUniqueOrThrow({ where: { id: c.id } });
   };
 

@@ -6,7 +6,7 @@ import { postEvent, type TCameraCredentials } from '../scripts/camera-client.ts'
 import { verifyAuditChain } from '../src/audit/index.ts';
 import { assessCase, reresolveCases, resolveOwner } from '../src/cases/index.ts';
 import { CalendarCache, limitationEnds, noticeDue, WorkCalendar } from '../src/clock/index.ts';
-import { applyRules, readRuleFile, RULE_TABLES_DIR, RuleCache } from '../src/fines/index.ts';
+import { applyRules, NO_ORG_MULTIPLIER, readRuleFile, RULE_TABLES_DIR, RuleCache } from '../src/fines/index.ts';
 import { listDeadLetters, QUEUES, redriveDeadLetter } from '../src/queues/index.ts';
 import { DatabaseRegistry, HttpRegistry, importRegistryCsv, type VehicleRegistry } from '../src/registry/index.ts';
 import { CAMERA_SECRET, createTestContext, seedSite, startApi, startPipeline as startPipelineOf, type TTestContext } from './support/context.ts';
@@ -107,7 +107,7 @@ describe('dedup → owner → fine → PENDING_REVIEW', () => {
     // A job that runs again changes nothing.
     const snapshot = await ctx.db.case.findUnique({ where: { id: c.id } });
     expect(await resolveOwner(ctx.db, new DatabaseRegistry(ctx.db), c.id)).toEqual({ kind: 'already-done' });
-    expect(await assessCase(ctx.db, new RuleCache(ctx.db), new CalendarCache(ctx.db), 2, c.id)).toEqual({ kind: 'already-done' });
+    expect(await assessCase(ctx.db, new RuleCache(ctx.db), new CalendarCache(ctx.db), NO_ORG_MULTIPLIER, c.id)).toEqual({ kind: 'already-done' });
     expect(await ctx.db.case.findUnique({ where: { id: c.id } })).toEqual(snapshot);
     expect(await ctx.db.auditEntry.count({ where: { entityId: c.id } })).toBe(trail.length);
   });
@@ -130,10 +130,13 @@ describe('dedup → owner → fine → PENDING_REVIEW', () => {
     expect(got.lowConfidence!.flags).toEqual(['LOW_CONFIDENCE_READ']);
     expect(got.mismatch!.flags).toEqual(['CLASS_MISMATCH']);
     expect(got.noRule!).toMatchObject({ flags: ['NO_RULE'], fineAmount: null, fineRuleId: null, legalBasis: null });
+    // An organisation has no licence to take points from (Decree 168 Art 50), and no
+    // clause of the decree doubles its amount: the individual amount, flagged for a supervisor.
     expect(got.organisation!).toMatchObject({
-      flags: [],
-      fineMultiplier: 2,
-      fineAmount: 14_000_000,
+      flags: ['ORGANISATION_OWNER'],
+      fineMultiplier: 1,
+      fineAmount: 7_000_000,
+      points: 0,
       legalBasis: 'điểm a khoản 6 Điều 6 Nghị định 168/2024/NĐ-CP',
       handlingUnitKind: 'PROVINCIAL_TRAFFIC_POLICE',
       handlingUnit: 'Phòng Cảnh sát giao thông Công an tỉnh Đồng Nai',

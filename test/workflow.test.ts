@@ -17,7 +17,7 @@ describe('state machines', () => {
 
   it('refuse a move the table does not declare', () => {
     expect(() => CASE_MACHINE.transition('DETECTED', 'PENDING_REVIEW')).toThrow(/no transition DETECTED → PENDING_REVIEW/);
-    expect(() => CASE_MACHINE.path(['PENDING_REVIEW', 'OWNER_RESOLVED'])).toThrow();
+    expect(() => CASE_MACHINE.path(['PENDING_REVIEW', 'FINE_ASSESSED'])).toThrow();
     expect(CASE_MACHINE.path(['OWNER_RESOLVED', 'FINE_ASSESSED', 'PENDING_REVIEW']).map((t) => t.action)).toEqual(['case.assess', 'case.queue-for-review']);
   });
 

@@ -3,7 +3,17 @@ import { limitationEnds, noticeDue, vietnamDate, type CalendarCache, type TDeadl
 import type { TDb } from '../db/index.ts';
 import { caseMeasurements } from '../events/index.ts';
 import type { CaseStatus, VehicleClass, Violation } from '../generated/prisma/enums.ts';
-import { amendmentsNotApplied, assessFine, handlingUnitFor, selectRule, type RuleCache, type TAssessment, type TFineRule, type THandlingUnit } from '../fines/index.ts';
+import {
+  amendmentsNotApplied,
+  assessFine,
+  handlingUnitFor,
+  selectRule,
+  type RuleCache,
+  type TAssessment,
+  type TFineRule,
+  type THandlingUnit,
+  type TOrgFinePolicy,
+} from '../fines/index.ts';
 import { ownerFacts } from '../registry/index.ts';
 import { connectedCommunePolice, provinceUnit } from '../units/index.ts';
 import { moveEntities } from '../workflow/index.ts';
@@ -46,9 +56,17 @@ type TDecision = {
  * The flags the fine stage owns: it sets or lifts them on every assessment, and only them
  * (OWNER_ADDRESS_UNMATCHED and SITE_PROVINCE_UNMATCHED: the handling unit could not be
  * determined; HOLIDAYS_UNCONFIRMED: the notice deadline was counted over a year whose
- * holidays are not loaded or only provisional).
+ * holidays are not loaded or only provisional; ORGANISATION_OWNER: a supervisor decides
+ * the amount and no points are deducted).
  */
-const FINE_STAGE_FLAGS = [FLAGS.NO_RULE, FLAGS.RULES_MAY_BE_OUTDATED, FLAGS.OWNER_ADDRESS_UNMATCHED, FLAGS.SITE_PROVINCE_UNMATCHED, FLAGS.HOLIDAYS_UNCONFIRMED];
+export const FINE_STAGE_FLAGS = [
+  FLAGS.NO_RULE,
+  FLAGS.RULES_MAY_BE_OUTDATED,
+  FLAGS.OWNER_ADDRESS_UNMATCHED,
+  FLAGS.SITE_PROVINCE_UNMATCHED,
+  FLAGS.HOLIDAYS_UNCONFIRMED,
+  FLAGS.ORGANISATION_OWNER,
+];
 
 /** The states the fine stage takes a case on from, and the path it moves it along. */
 const PATHS = {
@@ -56,9 +74,14 @@ const PATHS = {
   FINE_ASSESSED: ['FINE_ASSESSED', 'PENDING_REVIEW'],
 } as const satisfies Partial<Record<CaseStatus, readonly CaseStatus[]>>;
 
+const pointsText = (fine: TAssessment): string =>
+  fine.points === fine.rulePoints
+    ? `${fine.points} points`
+    : `0 points (organisation owner: the rule's ${fine.rulePoints} points go on the driver's licence once identified, Decree 168 Art 50)`;
+
 const assessReason = ({ rule, fine, outdatedBy }: TDecision): string =>
   (rule && fine
-    ? `${rule.code} v${rule.version}: ${fine.legalBasis}, ${fine.fineAmount} VND${fine.fineMultiplier > 1 ? ` (organisation ×${fine.fineMultiplier})` : ''}, ${fine.points} points`
+    ? `${rule.code} v${rule.version}: ${fine.legalBasis}, ${fine.fineAmount} VND${fine.fineMultiplier > 1 ? ` (organisation ×${fine.fineMultiplier})` : ''}, ${pointsText(fine)}`
     : 'no fine rule fits this act on its capture date') +
   (outdatedBy.length ? `; not applied, in force at capture: ${outdatedBy.join(', ')}` : '');
 
@@ -72,7 +95,7 @@ const assessReason = ({ rule, fine, outdatedBy }: TDecision): string =>
  * matching rule → NO_RULE, never a made-up fine. The case keeps the rule's id and
  * version, so later rule changes never rewrite it.
  */
-export const assessCases = async (db: TDb, rules: RuleCache, calendar: CalendarCache, orgMultiplier: number, caseIds: string[]): Promise<TAssessOutcome[]> => {
+export const assessCases = async (db: TDb, rules: RuleCache, calendar: CalendarCache, org: TOrgFinePolicy, caseIds: string[]): Promise<TAssessOutcome[]> => {
   const rows: TCaseRow[] = await db.case.findMany({
     where: { id: { in: caseIds } },
     select: { id: true, status: true, violation: true, vehicleClass: true, firstCapturedAt: true, flags: true, detectingUnit: true, siteId: true, ownerId: true },
@@ -121,12 +144,13 @@ export const assessCases = async (db: TDb, rules: RuleCache, calendar: CalendarC
       ...(outdatedBy.length ? [FLAGS.RULES_MAY_BE_OUTDATED] : []),
       ...(unit.kind === 'UNDETERMINED' ? [FLAGS[unit.reason]] : []),
       ...(due.unconfirmedYears.length ? [FLAGS.HOLIDAYS_UNCONFIRMED] : []),
+      ...(owner?.ownerType === 'ORGANISATION' ? [FLAGS.ORGANISATION_OWNER] : []),
     ];
     return {
       id: c.id,
       from: c.status,
       rule,
-      fine: rule ? assessFine(rule, owner?.ownerType ?? null, orgMultiplier) : null,
+      fine: rule ? assessFine(rule, owner?.ownerType ?? null, org) : null,
       unit,
       stageFlags,
       flags: [...new Set([...c.flags.filter((f) => !(FINE_STAGE_FLAGS as string[]).includes(f)), ...stageFlags])],
@@ -145,7 +169,14 @@ export const assessCases = async (db: TDb, rules: RuleCache, calendar: CalendarC
       id: (d) => d.id,
       why: (d, step) =>
         step.to === 'FINE_ASSESSED'
-          ? { reason: assessReason(d), data: { handlingUnit: d.unit.kind, ...(d.unit.kind === 'UNDETERMINED' ? {} : { handlingProvinceCode: d.unit.provinceCode }) } }
+          ? {
+              reason: assessReason(d),
+              data: {
+                handlingUnit: d.unit.kind,
+                ...(d.unit.kind === 'UNDETERMINED' ? {} : { handlingProvinceCode: d.unit.provinceCode }),
+                ...(d.fine ? { rulePoints: d.fine.rulePoints } : {}),
+              },
+            }
           : { reason: d.flags.length ? `flags: ${d.flags.join(', ')}` : 'ready for officer review' },
       set: {
         fine_rule_id: ['uuid', (d) => d.rule?.id ?? null],
@@ -183,5 +214,5 @@ export const assessCases = async (db: TDb, rules: RuleCache, calendar: CalendarC
 };
 
 /** One case through the fine stage (see assessCases). */
-export const assessCase = async (db: TDb, rules: RuleCache, calendar: CalendarCache, orgMultiplier: number, caseId: string): Promise<TAssessOutcome> =>
-  (await assessCases(db, rules, calendar, orgMultiplier, [caseId]))[0]!;
+export const assessCase = async (db: TDb, rules: RuleCache, calendar: CalendarCache, org: TOrgFinePolicy, caseId: string): Promise<TAssessOutcome> =>
+  (await assessCases(db, rules, calendar, org, [caseId]))[0]!;

@@ -26,6 +26,11 @@ export const FLAGS = {
   SITE_PROVINCE_UNMATCHED: 'SITE_PROVINCE_UNMATCHED',
   /** A deadline was counted over a year whose holiday schedule is not loaded or only provisional (src/clock). */
   HOLIDAYS_UNCONFIRMED: 'HOLIDAYS_UNCONFIRMED',
+  /**
+   * The owner is an organisation: no licence points on the case (Decree 168 Art 50) and no
+   * clause of Decree 168 found that sets its amount for Art 6/7 acts: a supervisor decides.
+   */
+  ORGANISATION_OWNER: 'ORGANISATION_OWNER',
 } as const;
 
 export type TFlag = (typeof FLAGS)[keyof typeof FLAGS];

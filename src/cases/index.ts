@@ -12,4 +12,6 @@ export type { TOwnerOutcome } from './resolve-owner.ts';
 export { pipelineStages } from './stages.ts';
 export type { TPipelineDeps } from './stages.ts';
 export { reresolveCases, RERESOLVABLE_FLAGS } from './reresolve.ts';
+export { reassessCases } from './reassess.ts';
+export type { TReassessOptions, TReassessSelection } from './reassess.ts';
 export type { TReresolvableFlag } from './reresolve.ts';

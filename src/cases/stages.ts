@@ -1,6 +1,6 @@
 import type { CalendarCache } from '../clock/index.ts';
 import type { TDb } from '../db/index.ts';
-import type { RuleCache } from '../fines/index.ts';
+import type { RuleCache, TOrgFinePolicy } from '../fines/index.ts';
 import type { TStages } from '../queues/index.ts';
 import { RegistryUnavailableError, type VehicleRegistry } from '../registry/index.ts';
 import { assessCases } from './assess-case.ts';
@@ -13,7 +13,7 @@ export type TPipelineDeps = {
   rules: RuleCache;
   calendar: CalendarCache;
   dedup: TDedupOptions;
-  orgMultiplier: number;
+  orgFine: TOrgFinePolicy;
 };
 
 /**
@@ -23,5 +23,5 @@ export type TPipelineDeps = {
 export const pipelineStages = (deps: TPipelineDeps): TStages => ({
   dedup: { handle: (ids) => dedupEvents(deps.db, ids, deps.dedup) },
   owner: { handle: (ids) => resolveOwners(deps.db, deps.registry, ids), waitsOn: (err) => err instanceof RegistryUnavailableError },
-  fine: { handle: (ids) => assessCases(deps.db, deps.rules, deps.calendar, deps.orgMultiplier, ids) },
+  fine: { handle: (ids) => assessCases(deps.db, deps.rules, deps.calendar, deps.orgFine, ids) },
 });

@@ -70,11 +70,16 @@ const ZEnv = z.object({
   REGISTRY_TIMEOUT_MS: z.coerce.number().int().positive().default(2_000),
   REGISTRY_RETRIES: z.coerce.number().int().nonnegative().max(10).default(2),
   /**
-   * Organisation owners: proposed amount = individual amount × this. Decree 168 has no
-   * general clause for it (LHAV Art 24 caps organisations at 2× individuals); PENDING LEGAL
-   * REVIEW, see the domain reference §5.4.
+   * Organisation owners: proposed amount = individual amount × this. 1 by default: no
+   * clause of Decree 168 doubles the Art 6/7 driver fines for organisations (Art 32 states
+   * its own organisation amounts for owner offences; "gấp 02 lần" in Art 45.2 is about
+   * competence; LHAV Art 24.1 only caps organisations at 2× individuals). Every
+   * organisation-owned case is flagged ORGANISATION_OWNER so a supervisor decides. Above
+   * 1 it needs ORG_FINE_MULTIPLIER_BASIS, the provision relied on, which the case's legal
+   * basis and audit entry then carry.
    */
-  ORG_FINE_MULTIPLIER: z.coerce.number().int().min(1).max(2).default(2),
+  ORG_FINE_MULTIPLIER: z.coerce.number().int().min(1).max(2).default(1),
+  ORG_FINE_MULTIPLIER_BASIS: z.string().trim().min(10).max(300).optional(),
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(200),
   OUTBOX_BATCH_SIZE: z.coerce.number().int().positive().max(5000).default(500),
   /** Jobs each stage worker runs at once (each job is a batch of up to OUTBOX_JOB_BATCH items). */
@@ -134,6 +139,9 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): TConfig => {
   const { CAMERA_SECRET_KEY, AUDIT_CHECKPOINT_KEY, ...rest } = parsed.data;
   if (rest.REGISTRY_MODE === 'http' && !rest.REGISTRY_URL) {
     throw new ConfigError('Invalid environment configuration:\n  REGISTRY_URL: required when REGISTRY_MODE=http');
+  }
+  if (rest.ORG_FINE_MULTIPLIER > 1 && !rest.ORG_FINE_MULTIPLIER_BASIS) {
+    throw new ConfigError('Invalid environment configuration:\n  ORG_FINE_MULTIPLIER_BASIS: required when ORG_FINE_MULTIPLIER > 1: the provision that makes organisations pay more');
   }
   if (rest.BODY_BUDGET_MB < rest.BODY_LIMIT_MB) {
     throw new ConfigError('Invalid environment configuration:\n  BODY_BUDGET_MB: must be at least BODY_LIMIT_MB, or a body at the limit is never admitted');

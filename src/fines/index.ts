@@ -1,10 +1,10 @@
-export { assessFine, legalBasisOf } from './assess-fine.ts';
-export type { TAssessment } from './assess-fine.ts';
+export { assessFine, legalBasisOf, NO_ORG_MULTIPLIER } from './assess-fine.ts';
+export type { TAssessment, TOrgFinePolicy } from './assess-fine.ts';
 export { COMMUNE_FINE_LIMIT, handlingUnitFor } from './handling-unit.ts';
 export type { THandlingUnit } from './handling-unit.ts';
-export { readRuleFile, ruleTableFiles } from './rule-file.ts';
-export type { TConditions, TFineRule } from './rule-file.ts';
-export { applyRules, loadAllRules, planRules, RuleCache, RuleConflictError } from './rule-store.ts';
+export { readRuleFile, readRuleTable, ruleKey, ruleTableFiles } from './rule-file.ts';
+export type { TConditions, TFineRule, TRuleTable, TWithdrawal } from './rule-file.ts';
+export { applyRules, loadAllRules, planRules, RuleCache, RuleConflictError, withdrawnRuleIds } from './rule-store.ts';
 export type { TRulePlan } from './rule-store.ts';
 export { selectRule } from './select-rule.ts';
 export type { TAct } from './select-rule.ts';

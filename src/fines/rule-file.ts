@@ -64,7 +64,26 @@ export const ZRuleRow = z
   })
   .refine((r) => r.fineMin <= r.fineMax, { message: 'fineMin must not exceed fineMax', path: ['fineMax'] });
 
-/** A checked-in fine table: one decree (or amending decree) and its rows. */
+const ZRuleKey = z.string().regex(/^.+@[1-9]\d*$/, 'code@version');
+
+/**
+ * A loaded row found wrong: it is withdrawn (kept, since cases point at it, but never
+ * picked again), with the reason and the provision that shows it, and the rows of this
+ * file that correct it.
+ */
+export const ZWithdrawal = z
+  .object({
+    code: z.string().min(1),
+    version: z.number().int().positive(),
+    reason: z.string().min(1),
+    /** The provision the correction rests on, e.g. "điểm b khoản 7 Điều 7 Nghị định 168/2024/NĐ-CP". */
+    citation: z.string().min(1),
+    /** code@version of the rows of this file that replace it (none: the act has no rule any more). */
+    replacedBy: z.array(ZRuleKey).default([]),
+  })
+  .strict();
+
+/** A checked-in fine table: one decree (or amending decree), its rows and its withdrawals of wrong rows. */
 export const ZRuleFile = z.object({
   decree: z.string().min(1),
   title: z.string().min(1),
@@ -72,10 +91,15 @@ export const ZRuleFile = z.object({
   effectiveTo: ZDate.nullable(),
   sourceNote: z.string(),
   rules: z.array(ZRuleRow).min(1),
+  withdraws: z.array(ZWithdrawal).default([]),
 });
 
 export type TConditions = z.infer<typeof ZConditions>;
 export type TRuleFile = z.infer<typeof ZRuleFile>;
+export type TWithdrawal = z.infer<typeof ZWithdrawal>;
+
+/** A rule table as read from its file: the rows to add and the loaded rows to withdraw. */
+export type TRuleTable = { rules: TFineRule[]; withdraws: TWithdrawal[] };
 
 /** A rule as the engine uses it (from a file or from the database). */
 export type TFineRule = {
@@ -98,12 +122,17 @@ export type TFineRule = {
   effectiveFrom: string;
   effectiveTo: string | null;
   source: string;
+  /** Set on a loaded row found wrong (see TWithdrawal): the engine never picks it. */
+  withdrawnAt?: Date | null;
 };
 
-export const readRuleFile = (path: string): TFineRule[] => {
+export const ruleKey = (r: { code: string; version: number }): string => `${r.code}@${r.version}`;
+
+/** A rule table file: its rows, and the loaded rows it withdraws (checked against its own rows). */
+export const readRuleTable = (path: string): TRuleTable => {
   const file = ZRuleFile.parse(JSON.parse(readFileSync(path, 'utf8')));
   const codes = new Set<string>();
-  return file.rules.map((r) => {
+  const rules = file.rules.map((r): TFineRule => {
     const key = `${r.code}@${r.version}`;
     if (codes.has(key)) throw new AppError('INVALID_INPUT', `${path}: rule ${key} appears twice`);
     codes.add(key);
@@ -126,7 +155,20 @@ export const readRuleFile = (path: string): TFineRule[] => {
       source: file.decree,
     };
   });
+  const withdrawn = new Set<string>();
+  for (const w of file.withdraws) {
+    const key = ruleKey(w);
+    if (codes.has(key)) throw new AppError('INVALID_INPUT', `${path}: rule ${key} is both added and withdrawn`);
+    if (withdrawn.has(key)) throw new AppError('INVALID_INPUT', `${path}: withdrawal of ${key} appears twice`);
+    withdrawn.add(key);
+    const unknown = w.replacedBy.filter((k) => !codes.has(k));
+    if (unknown.length > 0) throw new AppError('INVALID_INPUT', `${path}: ${key} is replaced by ${unknown.join(', ')}, which this file does not add`);
+  }
+  return { rules, withdraws: file.withdraws };
 };
+
+/** The rows of a rule table file. */
+export const readRuleFile = (path: string): TFineRule[] => readRuleTable(path).rules;
 
 /**
  * Every rule table in a directory (`*.json`, in name order): one decree may span several

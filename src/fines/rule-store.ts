@@ -5,13 +5,19 @@ import type { Prisma } from '../generated/prisma/client.ts';
 import { canonicalJson } from '../shared/canonical-json.ts';
 import { pendingAmendments } from './amendment-store.ts';
 import type { TPendingAmendment } from './outdated-rules.ts';
-import type { TConditions, TFineRule } from './rule-file.ts';
+import { ruleKey, type TConditions, type TFineRule, type TWithdrawal } from './rule-file.ts';
 
 export type TRulePlan = {
   add: TFineRule[];
   unchanged: TFineRule[];
   /** Same code and version as a stored rule but different content: refused. */
   conflicts: { rule: TFineRule; differences: string[] }[];
+  /** Loaded rows found wrong, to withdraw now. */
+  withdraw: { rule: TFineRule; withdrawal: TWithdrawal }[];
+  /** Withdrawals already applied (a file loaded again changes nothing). */
+  alreadyWithdrawn: TWithdrawal[];
+  /** Withdrawals of rows this database never loaded: nothing to withdraw. */
+  notLoaded: TWithdrawal[];
 };
 
 const day = (d: Date | null): string | null => (d ? d.toISOString().slice(0, 10) : null);
@@ -34,18 +40,33 @@ const fromRow = (r: Prisma.FineRuleGetPayload<object>): TFineRule => ({
   effectiveFrom: day(r.effectiveFrom)!,
   effectiveTo: day(r.effectiveTo),
   source: r.source,
+  withdrawnAt: r.withdrawnAt,
 });
 
 const COMPARED = ['violation', 'vehicleClasses', 'conditions', 'fineMin', 'fineMax', 'points', 'decree', 'article', 'clause', 'point', 'communeCompetent', 'effectiveFrom', 'effectiveTo'] as const;
 
 export const loadAllRules = async (db: TTx): Promise<TFineRule[]> => (await db.fineRule.findMany()).map(fromRow);
 
-/** What loading these rules would change; nothing is written. */
-export const planRules = async (db: TTx, rules: TFineRule[]): Promise<TRulePlan> => {
-  const stored = new Map((await loadAllRules(db)).map((r) => [`${r.code}@${r.version}`, r]));
-  const plan: TRulePlan = { add: [], unchanged: [], conflicts: [] };
+/** The ids of withdrawn rows: cases assessed with them are assessed again. */
+export const withdrawnRuleIds = async (db: TTx): Promise<string[]> =>
+  (await db.fineRule.findMany({ where: { withdrawnAt: { not: null } }, select: { id: true } })).map((r) => r.id);
+
+/** The text stored as a withdrawn row's reason: why, and the provision that shows it. */
+const withdrawnReason = (w: TWithdrawal): string =>
+  `${w.reason} (${w.citation})${w.replacedBy.length ? `; replaced by ${w.replacedBy.join(', ')}` : ''}`;
+
+/** What loading these rules (and withdrawing these rows) would change; nothing is written. */
+export const planRules = async (db: TTx, rules: TFineRule[], withdraws: readonly TWithdrawal[] = []): Promise<TRulePlan> => {
+  const stored = new Map((await loadAllRules(db)).map((r) => [ruleKey(r), r]));
+  const plan: TRulePlan = { add: [], unchanged: [], conflicts: [], withdraw: [], alreadyWithdrawn: [], notLoaded: [] };
+  for (const withdrawal of withdraws) {
+    const rule = stored.get(ruleKey(withdrawal));
+    if (!rule) plan.notLoaded.push(withdrawal);
+    else if (rule.withdrawnAt) plan.alreadyWithdrawn.push(withdrawal);
+    else plan.withdraw.push({ rule, withdrawal });
+  }
   for (const rule of rules) {
-    const old = stored.get(`${rule.code}@${rule.version}`);
+    const old = stored.get(ruleKey(rule));
     if (!old) {
       plan.add.push(rule);
       continue;
@@ -68,44 +89,70 @@ export class RuleConflictError extends AppError {
 }
 
 /**
- * Adds the new rules of a plan. Refuses the whole file if it would edit a stored rule:
- * assessed cases point at rule rows, so a changed provision must arrive as a new version
- * or a new code with its own effective dates.
+ * Adds the new rules of a plan and withdraws the loaded rows it names, in one transaction,
+ * each audited. Refuses the whole file if it would edit a stored rule: assessed cases
+ * point at rule rows, so a changed provision arrives as a new version or a new code, and
+ * a wrong row is withdrawn (never edited or deleted). Loading the same file again changes
+ * nothing. Cases assessed with a withdrawn row are the caller's to re-assess
+ * (src/cases reassessCases).
  */
-export const applyRules = async (db: TDb, rules: TFineRule[], actor: string): Promise<TRulePlan> => {
+export const applyRules = async (db: TDb, rules: TFineRule[], actor: string, withdraws: readonly TWithdrawal[] = []): Promise<TRulePlan> => {
   return db.$transaction(async (tx) => {
-    const plan = await planRules(tx, rules);
+    const plan = await planRules(tx, rules, withdraws);
     if (plan.conflicts.length > 0) {
       throw new RuleConflictError(
         plan.conflicts.map((c) => `${c.rule.code}@${c.rule.version} is already loaded with other content (${c.differences.join('; ')}); add it as a new version`).join('\n'),
       );
     }
-    if (plan.add.length === 0) return plan;
-    await tx.fineRule.createMany({
-      data: plan.add.map(({ id: _id, effectiveFrom, effectiveTo, ...rule }) => ({
-        ...rule,
-        effectiveFrom: new Date(`${effectiveFrom}T00:00:00Z`),
-        effectiveTo: effectiveTo ? new Date(`${effectiveTo}T00:00:00Z`) : null,
-      })),
-    });
-    await appendAudit(tx, {
-      actor,
-      entityType: 'fine_rules',
-      entityId: plan.add[0]!.decree,
-      action: 'fines.load',
-      data: { added: plan.add.map((r) => `${r.code}@${r.version}`) },
-    });
+    if (plan.add.length > 0) await addRules(tx, plan.add, actor);
+    const at = new Date();
+    for (const { rule, withdrawal } of plan.withdraw) {
+      // Only a row not yet withdrawn: a concurrent load of the same file withdraws it once.
+      const { count } = await tx.fineRule.updateMany({
+        where: { id: rule.id!, withdrawnAt: null },
+        data: { withdrawnAt: at, withdrawnReason: withdrawnReason(withdrawal) },
+      });
+      if (count === 0) continue;
+      await appendAudit(tx, {
+        actor,
+        entityType: 'fine_rule',
+        entityId: rule.id!,
+        action: 'fines.withdraw',
+        reason: withdrawnReason(withdrawal),
+        data: { rule: ruleKey(rule), citation: withdrawal.citation, replacedBy: withdrawal.replacedBy },
+      });
+    }
     return plan;
+  });
+};
+
+const addRules = async (tx: TTx, add: TFineRule[], actor: string): Promise<void> => {
+  await tx.fineRule.createMany({
+    data: add.map(({ id: _id, withdrawnAt: _w, effectiveFrom, effectiveTo, ...rule }) => ({
+      ...rule,
+      effectiveFrom: new Date(`${effectiveFrom}T00:00:00Z`),
+      effectiveTo: effectiveTo ? new Date(`${effectiveTo}T00:00:00Z`) : null,
+    })),
+  });
+  await appendAudit(tx, {
+    actor,
+    entityType: 'fine_rules',
+    entityId: add[0]!.decree,
+    action: 'fines.load',
+    data: { added: add.map(ruleKey) },
   });
 };
 
 /**
  * The rule table (and the amendments not yet applied to it) as the fine stage reads them:
- * loaded from the database and kept for `ttlMs`, so rules loaded by an operator reach
- * running workers within that time.
+ * loaded from the database and kept for `ttlMs`, so amendments recorded by an operator
+ * reach running workers within that time. The rule rows themselves are loaded again as
+ * soon as one was added or withdrawn (one small aggregate query per call tells; rows are
+ * never edited otherwise): a withdrawal must reach the workers before the cases it sends
+ * back to the fine stage do, or they would be assessed with the withdrawn row again.
  */
 export class RuleCache {
-  private table: { rules: TFineRule[]; pending: TPendingAmendment[] } | undefined;
+  private table: { rules: TFineRule[]; pending: TPendingAmendment[]; stamp: string } | undefined;
   private loadedAt = 0;
 
   constructor(
@@ -123,9 +170,12 @@ export class RuleCache {
   }
 
   private async current() {
-    if (!this.table || Date.now() - this.loadedAt > this.ttlMs) {
+    const [row] = await this.db.$queryRaw<{ stamp: string }[]>`
+      SELECT count(*) || '/' || count(withdrawn_at) || '/' || coalesce(max(loaded_at)::text, '') || '/' || coalesce(max(withdrawn_at)::text, '') AS stamp
+      FROM fine_rule`;
+    if (!this.table || Date.now() - this.loadedAt > this.ttlMs || row!.stamp !== this.table.stamp) {
       const [rules, pending] = await Promise.all([loadAllRules(this.db), pendingAmendments(this.db)]);
-      this.table = { rules, pending };
+      this.table = { rules, pending, stamp: row!.stamp };
       this.loadedAt = Date.now();
     }
     return this.table;

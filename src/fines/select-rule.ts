@@ -62,13 +62,14 @@ const within = (v: number | null, range: { min?: number; max?: number } | undefi
  * never rewrites old ones. Among rows in force from the same day, the one naming more
  * circumstances wins (the decree's general points except the special ones: stopping on a
  * bridge is 7.3.c, not the general 7.2.e), then the higher version. `null` when no rule
- * fits: the case goes to an officer with NO_RULE instead of a made-up fine.
+ * fits: the case goes to an officer with NO_RULE instead of a made-up fine. A withdrawn
+ * row (found wrong, kept because cases point at it) is never picked.
  */
 export const selectRule = (rules: readonly TFineRule[], act: TAct): TFineRule | null => {
   const day = vietnamDate(act.capturedAt);
   let best: TFineRule | null = null;
   for (const r of rules) {
-    if (r.violation !== act.violation || !r.vehicleClasses.includes(act.vehicleClass)) continue;
+    if (r.withdrawnAt || r.violation !== act.violation || !r.vehicleClasses.includes(act.vehicleClass)) continue;
     if (r.effectiveFrom > day || (r.effectiveTo !== null && r.effectiveTo <= day)) continue;
     if (!meetsConditions(r.conditions, act)) continue;
     if (!best || r.effectiveFrom > best.effectiveFrom) {

@@ -26,7 +26,10 @@ export const openApiDocument = () =>
         'Cameras sign each request: X-Signature = "sha256=" + hex HMAC-SHA256(camera secret, X-Timestamp + "." + raw body). ' +
         'X-Timestamp is unix seconds and must be within ±5 minutes of server time. A resend carries the same eventId. ' +
         'Violation codes are added, never changed or removed (the README lists each with its provision of Decree 168/2024/NĐ-CP); ' +
-        'where the act was captured (expressway, urban or densely populated area, bridge, tunnel) comes from the camera\'s site, the time of day from capturedAt.',
+        'FORBIDDEN_TURN is a left or right turn against a sign (turning without signalling is TURN_WITHOUT_SIGNAL); a U-turn is FORBIDDEN_U_TURN (against a ' +
+        'no-U-turn sign) or U_TURN_BANNED_PLACE (where the law bans it without a sign: pedestrian crossing, bridge, underpass, level crossing, narrow or ' +
+        'steep road, blind curve, one-way road); reversing where it is banned is REVERSING. ' +
+        'Where the act was captured (expressway, urban or densely populated area, bridge, tunnel) comes from the camera\'s site, the time of day from capturedAt.',
     },
     components: {
       securitySchemes: {

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { reresolveCases, RERESOLVABLE_FLAGS, type TReresolvableFlag } from '../../cases/index.ts';
 import type { TCommandGroup } from '../deps.ts';
+import { reassessWithdrawn } from './fines.ts';
 
 /** A calendar day in Vietnam (UTC+7): the day starts at 00:00 there. */
 const vietnamDay = (v: string): Date => {
@@ -19,5 +20,14 @@ export const casesCommands: TCommandGroup = (program, deps) => {
     .action(async (o: { flag: TReresolvableFlag; since?: Date }) => {
       const n = await reresolveCases(deps.db, { flag: o.flag, since: o.since, actor: deps.actor, reason: `operator re-resolve of ${o.flag} cases` });
       deps.out(n === 0 ? `no case waiting for review carries ${o.flag}` : `${n} case(s) sent back to the owner look-up; the workers take them from here`);
+    });
+
+  cases
+    .command('reassess')
+    .description('send cases waiting for review back to the fine stage')
+    .addOption(new Option('--withdrawn', 'those assessed with a fine rule since withdrawn as wrong').makeOptionMandatory())
+    .action(async () => {
+      const n = await reassessWithdrawn(deps);
+      deps.out(n === 0 ? 'no case waiting for review was assessed with a withdrawn rule' : `${n} case(s) sent back to the fine stage; the workers take them from here`);
     });
 };

@@ -1,32 +1,71 @@
-import { applyAmendment, applyRules, listAmendments, planRules, readAmendmentFile, readRuleFile, reviewAmendment } from '../../fines/index.ts';
+import { reassessCases } from '../../cases/index.ts';
+import { applyAmendment, applyRules, listAmendments, loadAllRules, planRules, readAmendmentFile, readRuleTable, reviewAmendment, ruleKey } from '../../fines/index.ts';
 import { AppError } from '../../shared/app-error.ts';
-import type { TCommandGroup } from '../deps.ts';
+import type { TAdminDeps, TCommandGroup } from '../deps.ts';
 import { readInputFile } from '../input-file.ts';
 import { tsv } from '../table.ts';
+
+/** Cases waiting for review that were assessed with a now withdrawn rule go back to the fine stage. */
+export const reassessWithdrawn = async (deps: TAdminDeps): Promise<number> =>
+  reassessCases(deps.db, { select: { withdrawnRules: true }, actor: deps.actor, reason: 'assessed with a fine rule since withdrawn as wrong' });
 
 export const finesCommands: TCommandGroup = (program, deps) => {
   const fines = program.command('fines').description('fine rule tables');
 
   fines
     .command('load')
-    .description('show what a rule table would add; with --apply, add it (loaded rules are never edited)')
+    .description('show what a rule table would add and withdraw; with --apply, do it (loaded rules are never edited, wrong ones are withdrawn)')
     .argument('<file>', 'a rule table, e.g. src/fines/tables/decree-168-2024.json')
     .option('--apply', 'write the changes (without it, only show them)', false)
     .action(async (file: string, o: { apply: boolean }) => {
-      const rules = readInputFile(file, readRuleFile);
-      const plan = await planRules(deps.db, rules);
+      const { rules, withdraws } = readInputFile(file, readRuleTable);
+      const plan = await planRules(deps.db, rules, withdraws);
       for (const r of plan.add) deps.out(`+ ${r.code} v${r.version}: ${r.violation} [${r.vehicleClasses.join(',')}] ${r.fineMin}–${r.fineMax} VND, ${r.points} pts, from ${r.effectiveFrom}${r.effectiveTo ? ` to ${r.effectiveTo}` : ''}`);
       for (const c of plan.conflicts) deps.out(`! ${c.rule.code} v${c.rule.version} differs from the loaded rule: ${c.differences.join('; ')}`);
-      deps.out(`${plan.add.length} to add, ${plan.unchanged.length} already loaded, ${plan.conflicts.length} conflicting`);
+      for (const { withdrawal: w } of plan.withdraw) deps.out(`- ${w.code} v${w.version} withdrawn: ${w.reason} (${w.citation})`);
+      for (const w of plan.notLoaded) deps.out(`  ${w.code} v${w.version} was never loaded here: nothing to withdraw`);
+      deps.out(
+        `${plan.add.length} to add, ${plan.unchanged.length} already loaded, ${plan.conflicts.length} conflicting; ` +
+          `${plan.withdraw.length} to withdraw, ${plan.alreadyWithdrawn.length} already withdrawn`,
+      );
       if (plan.conflicts.length > 0) {
         throw new AppError('CONFLICT', 'loaded rules are never edited; give a changed rule a new version with its own effective dates');
       }
       if (!o.apply) {
-        if (plan.add.length > 0) deps.out('dry run: nothing written; run again with --apply');
+        if (plan.add.length + plan.withdraw.length > 0) deps.out('dry run: nothing written; run again with --apply');
         return;
       }
-      await applyRules(deps.db, rules, deps.actor);
-      deps.out(`loaded ${plan.add.length} rule(s)`);
+      const done = await applyRules(deps.db, rules, deps.actor, withdraws);
+      deps.out(`loaded ${done.add.length} rule(s), withdrew ${done.withdraw.length}`);
+      // Every load, not only one that withdrew now: a case assessed by a worker still
+      // holding an old rule table while an earlier load withdrew rows is caught here too.
+      const n = await reassessWithdrawn(deps);
+      if (n > 0) deps.out(`${n} case(s) waiting for review were assessed with a withdrawn rule: sent back to the fine stage`);
+    });
+
+  fines
+    .command('list')
+    .description('the loaded rules, withdrawn ones marked with their reason')
+    .option('--withdrawn', 'only the withdrawn rules', false)
+    .action(async (o: { withdrawn: boolean }) => {
+      const rules = (await loadAllRules(deps.db)).filter((r) => !o.withdrawn || r.withdrawnAt);
+      if (rules.length === 0) {
+        deps.out(o.withdrawn ? 'no withdrawn rules' : 'no rules loaded');
+        return;
+      }
+      const reasons = new Map((await deps.db.fineRule.findMany({ where: { withdrawnAt: { not: null } }, select: { id: true, withdrawnReason: true } })).map((r) => [r.id, r.withdrawnReason]));
+      const cells = rules
+        .sort((a, b) => ruleKey(a).localeCompare(ruleKey(b)))
+        .map((r) => [
+          ruleKey(r),
+          r.violation,
+          r.vehicleClasses.join(','),
+          `${r.fineMin}–${r.fineMax}`,
+          String(r.points),
+          `${r.effectiveFrom}${r.effectiveTo ? `..${r.effectiveTo}` : ''}`,
+          r.withdrawnAt ? `withdrawn ${r.withdrawnAt.toISOString().slice(0, 10)}: ${reasons.get(r.id!) ?? ''}` : 'in force',
+        ]);
+      for (const line of tsv(['rule', 'violation', 'classes', 'VND', 'points', 'effective', 'status'], cells)) deps.out(line);
     });
 
   const amendments = fines.command('amendments').description('amending decrees known but not loaded as rule rows (cases after their date are flagged RULES_MAY_BE_OUTDATED)');

@@ -1,0 +1,76 @@
+import type { TDb } from '../db/index.ts';
+import { withdrawnRuleIds } from '../fines/index.ts';
+import type { Violation } from '../generated/prisma/enums.ts';
+import { moveEntities } from '../workflow/index.ts';
+import { FINE_STAGE_FLAGS } from './assess-case.ts';
+import { CASE_MACHINE } from './case-machine.ts';
+
+/** Which cases waiting for review go back to the fine stage. */
+export type TReassessSelection =
+  /** Those assessed with a rule row since withdrawn (after a `fines load` that corrected rows). */
+  | { withdrawnRules: true }
+  /** These cases (e.g. an officer's decision to change the act). */
+  | { caseIds: readonly string[] };
+
+export type TReassessOptions = {
+  select: TReassessSelection;
+  /** The act the fine stage assesses instead of the captured one (a changed act); absent: keep it. */
+  violation?: Violation;
+  actor: string;
+  reason: string;
+};
+
+const CHUNK = 1_000;
+
+/**
+ * Sends cases waiting for review back to the fine stage (PENDING_REVIEW → OWNER_RESOLVED,
+ * audited with the actor, the reason, the rule they had and any change of act): their
+ * rule, amount, points, legal basis and handling unit are cleared, their owner kept, and
+ * the fine stage assesses them again with the rules in force on their capture date. Cases
+ * not yet in review need nothing: the fine stage has not assessed them, or will again.
+ * With `violation`, the case is assessed as that act. Returns how many cases went back.
+ */
+export const reassessCases = async (db: TDb, opts: TReassessOptions): Promise<number> => {
+  const scope = 'withdrawnRules' in opts.select ? { fineRuleId: { in: await withdrawnRuleIds(db) } } : { id: { in: [...opts.select.caseIds] } };
+  let moved = 0;
+  for (let after = ''; ; ) {
+    const batch = await db.case.findMany({
+      where: { status: 'PENDING_REVIEW', ...scope, ...(after ? { AND: [{ id: { gt: after } }] } : {}) },
+      select: { id: true, violation: true, fineRule: { select: { code: true, version: true } } },
+      orderBy: { id: 'asc' },
+      take: CHUNK,
+    });
+    if (batch.length === 0) return moved;
+    after = batch.at(-1)!.id;
+    const ids = await moveEntities(db, CASE_MACHINE, {
+      path: ['PENDING_REVIEW', 'OWNER_RESOLVED'],
+      rows: batch,
+      id: (c) => c.id,
+      actor: opts.actor,
+      why: (c) => ({
+        reason: opts.reason,
+        data: {
+          rule: c.fineRule ? `${c.fineRule.code}@${c.fineRule.version}` : null,
+          ...(opts.violation && opts.violation !== c.violation ? { violation: { from: c.violation, to: opts.violation } } : {}),
+        },
+      }),
+      set: {
+        violation: ['text', (c) => opts.violation ?? c.violation, `i.violation::"Violation"`],
+        // What the fine stage wrote is cleared, so it writes it afresh.
+        flags: ['text', () => FINE_STAGE_FLAGS.join(','), `ARRAY(SELECT f FROM unnest(t.flags) AS f WHERE f <> ALL (string_to_array(i.flags, ',')))`],
+        fine_rule_id: ['uuid', () => null],
+        fine_rule_version: ['int', () => null],
+        fine_min: ['int', () => null],
+        fine_max: ['int', () => null],
+        fine_amount: ['int', () => null],
+        fine_multiplier: ['int', () => null],
+        points: ['int', () => null],
+        legal_basis: ['text', () => null],
+        handling_unit_kind: ['text', () => null],
+        handling_unit: ['text', () => null],
+        handling_province_code: ['text', () => null],
+      },
+    });
+    moved += ids.size;
+  }
+};
