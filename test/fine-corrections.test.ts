@@ -10,6 +10,7 @@ import { addCamera } from '../src/cameras/index.ts';
 import { reassessCases } from '../src/cases/index.ts';
 import { applyRules, readRuleTable, RULE_TABLES_DIR, RuleCache } from '../src/fines/index.ts';
 import { importRegistryCsv } from '../src/registry/index.ts';
+import { loadTestHolidays } from './support/holidays.ts';
 import { CAMERA_SECRET, createTestContext, SECRET_KEY, seedSite, startApi, startPipeline, type TTestContext } from './support/context.ts';
 import { eventually, makeEvent } from './support/events.ts';
 
@@ -32,6 +33,7 @@ const REGISTRY = [
 beforeAll(async () => {
   ctx = await createTestContext();
   await seedSite(ctx.db, { site: 'HCM-1', cameras: ['HCM-CAM'] });
+  await loadTestHolidays(ctx.db);
   const first = readRuleTable(FIRST_LOAD);
   expect(first.withdraws).toEqual([]);
   await applyRules(ctx.db, first.rules, 'test');

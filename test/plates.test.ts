@@ -144,7 +144,7 @@ describe('ingest → case: plates once refused are accepted and reach a case', (
     return c?.status === 'PENDING_REVIEW' ? c : null;
   };
 
-  it('accepts 29-AR 123.45 and 41-291-NG-01 with 202; their cases keep plate, format and owner, unflagged', async () => {
+  it('accepts 29-AR 123.45 and 41-291-NG-01 with 202; their cases keep plate, format and owner, with no plate flag', async () => {
     const moto = makeEvent({ vehicleClass: 'MOTORCYCLE', plate: { text: '29-AR 123.45', confidence: 0.95, color: 'WHITE' } });
     const foreign = makeEvent({ plate: { text: '41-291-NG-01', confidence: 0.95, color: 'WHITE' } });
     expect((await postEvent(cam, moto)).status).toBe(202);
@@ -154,7 +154,8 @@ describe('ingest → case: plates once refused are accepted and reach a case', (
     expect(motoCase).toMatchObject({ plate: '29AR12345', plateRaw: '29-AR 123.45', plateFormat: 'MOTORBIKE_TWO_LETTER', flags: [] });
     expect(motoCase.owner?.name).toBe('Trần Thị Bình');
     const foreignCase = await eventually(reviewedCaseOf(foreign.eventId), 20_000, 'foreign case in review');
-    expect(foreignCase).toMatchObject({ plate: '41NG29101', plateFormat: 'FOREIGN', flags: [] });
+    // The embassy is an organisation: the fine stage flags that for a supervisor (Decree 168 Art 50).
+    expect(foreignCase).toMatchObject({ plate: '41NG29101', plateFormat: 'FOREIGN', flags: ['ORGANISATION_OWNER'] });
     expect(foreignCase.owner?.name).toBe('Đại sứ quán');
   });
 
