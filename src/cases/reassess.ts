@@ -4,13 +4,18 @@ import type { Violation } from '../generated/prisma/enums.ts';
 import { moveEntities } from '../workflow/index.ts';
 import { FINE_STAGE_FLAGS } from './assess-case.ts';
 import { CASE_MACHINE } from './case-machine.ts';
+import { FLAGS } from './flags.ts';
 
 /** Which cases waiting for review go back to the fine stage. */
 export type TReassessSelection =
   /** Those assessed with a rule row since withdrawn (after a `fines load` that corrected rows). */
   | { withdrawnRules: true }
   /** These cases (e.g. an officer's decision to change the act). */
-  | { caseIds: readonly string[] };
+  | { caseIds: readonly string[] }
+  /** Those carrying a flag the fine stage may now lift (an amendment loaded or reviewed, a holiday year loaded). */
+  | { flag: typeof FLAGS.RULES_MAY_BE_OUTDATED | typeof FLAGS.HOLIDAYS_UNCONFIRMED }
+  /** Those whose notice deadline falls in [from, to) (a holiday year replaced). */
+  | { noticeDue: { from: Date; to: Date } };
 
 export type TReassessOptions = {
   select: TReassessSelection;
@@ -31,7 +36,15 @@ const CHUNK = 1_000;
  * With `violation`, the case is assessed as that act. Returns how many cases went back.
  */
 export const reassessCases = async (db: TDb, opts: TReassessOptions): Promise<number> => {
-  const scope = 'withdrawnRules' in opts.select ? { fineRuleId: { in: await withdrawnRuleIds(db) } } : { id: { in: [...opts.select.caseIds] } };
+  const sel = opts.select;
+  const scope =
+    'withdrawnRules' in sel
+      ? { fineRuleId: { in: await withdrawnRuleIds(db) } }
+      : 'caseIds' in sel
+        ? { id: { in: [...sel.caseIds] } }
+        : 'flag' in sel
+          ? { flags: { has: sel.flag } }
+          : { noticeDueAt: { gte: sel.noticeDue.from, lt: sel.noticeDue.to } };
   let moved = 0;
   for (let after = ''; ; ) {
     const batch = await db.case.findMany({

@@ -62,11 +62,13 @@ export const applyHolidayYear = async (db: TDb, year: THolidayYear, actor: strin
   });
 
 /**
- * The working-day calendar as the stages read it: loaded from the database and kept for
- * `ttlMs`, so a year loaded by an operator reaches running workers within that time.
+ * The working-day calendar as the stages read it: loaded from the database, kept for
+ * `ttlMs`, and loaded again as soon as a year was loaded or replaced (one small aggregate
+ * query per call tells), so the cases a replaced year sends back to the fine stage are
+ * counted with it, not with the calendar it replaced.
  */
 export class CalendarCache {
-  private calendar: WorkCalendar | undefined;
+  private cached: { calendar: WorkCalendar; stamp: string } | undefined;
   private loadedAt = 0;
 
   constructor(
@@ -75,10 +77,12 @@ export class CalendarCache {
   ) {}
 
   async get(): Promise<WorkCalendar> {
-    if (!this.calendar || Date.now() - this.loadedAt > this.ttlMs) {
-      this.calendar = new WorkCalendar(await loadHolidayYears(this.db));
+    const [row] = await this.db.$queryRaw<{ stamp: string }[]>`
+      SELECT count(*) || '/' || coalesce(max(loaded_at)::text, '') AS stamp FROM holiday_year`;
+    if (!this.cached || Date.now() - this.loadedAt > this.ttlMs || row!.stamp !== this.cached.stamp) {
+      this.cached = { calendar: new WorkCalendar(await loadHolidayYears(this.db)), stamp: row!.stamp };
       this.loadedAt = Date.now();
     }
-    return this.calendar;
+    return this.cached.calendar;
   }
 }

@@ -145,11 +145,11 @@ const addRules = async (tx: TTx, add: TFineRule[], actor: string): Promise<void>
 
 /**
  * The rule table (and the amendments not yet applied to it) as the fine stage reads them:
- * loaded from the database and kept for `ttlMs`, so amendments recorded by an operator
- * reach running workers within that time. The rule rows themselves are loaded again as
- * soon as one was added or withdrawn (one small aggregate query per call tells; rows are
- * never edited otherwise): a withdrawal must reach the workers before the cases it sends
- * back to the fine stage do, or they would be assessed with the withdrawn row again.
+ * loaded from the database, kept for `ttlMs`, and loaded again as soon as a rule row was
+ * added or withdrawn or an amendment recorded or reviewed (one small aggregate query per
+ * call tells; rows are never edited otherwise): a withdrawal or a review must reach the
+ * workers before the cases it sends back to the fine stage do, or they would be assessed
+ * with the old table again.
  */
 export class RuleCache {
   private table: { rules: TFineRule[]; pending: TPendingAmendment[]; stamp: string } | undefined;
@@ -171,8 +171,8 @@ export class RuleCache {
 
   private async current() {
     const [row] = await this.db.$queryRaw<{ stamp: string }[]>`
-      SELECT count(*) || '/' || count(withdrawn_at) || '/' || coalesce(max(loaded_at)::text, '') || '/' || coalesce(max(withdrawn_at)::text, '') AS stamp
-      FROM fine_rule`;
+      SELECT (SELECT count(*) || '/' || count(withdrawn_at) || '/' || coalesce(max(loaded_at)::text, '') || '/' || coalesce(max(withdrawn_at)::text, '') FROM fine_rule)
+        || '/' || (SELECT count(*) || '/' || count(reviewed_at) FROM rule_amendment) AS stamp`;
     if (!this.table || Date.now() - this.loadedAt > this.ttlMs || row!.stamp !== this.table.stamp) {
       const [rules, pending] = await Promise.all([loadAllRules(this.db), pendingAmendments(this.db)]);
       this.table = { rules, pending, stamp: row!.stamp };

@@ -9,6 +9,14 @@ import { tsv } from '../table.ts';
 export const reassessWithdrawn = async (deps: TAdminDeps): Promise<number> =>
   reassessCases(deps.db, { select: { withdrawnRules: true }, actor: deps.actor, reason: 'assessed with a fine rule since withdrawn as wrong' });
 
+/**
+ * Cases waiting for review flagged RULES_MAY_BE_OUTDATED go back to the fine stage once an
+ * amendment is loaded or reviewed: it assesses them with the rows in force now and lifts
+ * the flag where no pending amendment remains.
+ */
+const reassessOutdated = async (deps: TAdminDeps, why: string): Promise<number> =>
+  reassessCases(deps.db, { select: { flag: 'RULES_MAY_BE_OUTDATED' }, actor: deps.actor, reason: why });
+
 export const finesCommands: TCommandGroup = (program, deps) => {
   const fines = program.command('fines').description('fine rule tables');
 
@@ -41,6 +49,11 @@ export const finesCommands: TCommandGroup = (program, deps) => {
       // holding an old rule table while an earlier load withdrew rows is caught here too.
       const n = await reassessWithdrawn(deps);
       if (n > 0) deps.out(`${n} case(s) waiting for review were assessed with a withdrawn rule: sent back to the fine stage`);
+      const decree = done.add[0]?.decree;
+      if (decree && (await listAmendments(deps.db)).some((a) => a.decree === decree)) {
+        const m = await reassessOutdated(deps, `the rows of amendment ${decree} are loaded`);
+        if (m > 0) deps.out(`${m} case(s) flagged RULES_MAY_BE_OUTDATED sent back to the fine stage`);
+      }
     });
 
   fines
@@ -96,5 +109,7 @@ export const finesCommands: TCommandGroup = (program, deps) => {
     .action(async (decree: string, o: { note: string }) => {
       await reviewAmendment(deps.db, decree, o.note, deps.actor);
       deps.out(`${decree} reviewed`);
+      const n = await reassessOutdated(deps, `amendment ${decree} reviewed: ${o.note}`);
+      if (n > 0) deps.out(`${n} case(s) flagged RULES_MAY_BE_OUTDATED sent back to the fine stage`);
     });
 };

@@ -1,7 +1,20 @@
 import { applyHolidayYear, loadHolidayYears, planHolidayYear, readHolidayFile, vietnamDate } from '../../clock/index.ts';
-import type { TCommandGroup } from '../deps.ts';
+import { reassessCases } from '../../cases/index.ts';
+import type { TAdminDeps, TCommandGroup } from '../deps.ts';
 import { readInputFile } from '../input-file.ts';
 import { tsv } from '../table.ts';
+
+/**
+ * Cases waiting for review whose notice deadline was counted without this year's
+ * calendar (flagged HOLIDAYS_UNCONFIRMED) or with the version of it just replaced (their
+ * deadline falls in the year) go back to the fine stage, which counts them again.
+ */
+const reassessForYear = async (deps: TAdminDeps, year: number): Promise<number> => {
+  const reason = `holiday calendar ${year} loaded`;
+  const flagged = await reassessCases(deps.db, { select: { flag: 'HOLIDAYS_UNCONFIRMED' }, actor: deps.actor, reason });
+  const inYear = { from: new Date(`${year}-01-01T00:00:00+07:00`), to: new Date(`${year + 1}-01-01T00:00:00+07:00`) };
+  return flagged + (await reassessCases(deps.db, { select: { noticeDue: inYear }, actor: deps.actor, reason }));
+};
 
 export const holidaysCommands: TCommandGroup = (program, deps) => {
   const holidays = program.command('holidays').description('public holidays and make-up working days, one year per file (the statutory clock counts with them)');
@@ -24,6 +37,8 @@ export const holidaysCommands: TCommandGroup = (program, deps) => {
       }
       await applyHolidayYear(deps.db, year, deps.actor);
       deps.out(`loaded ${year.year}: ${year.daysOff.length} day(s) off, ${year.workingDays.length} make-up working day(s)`);
+      const n = await reassessForYear(deps, year.year);
+      if (n > 0) deps.out(`${n} case(s) waiting for review had a deadline counted without this calendar: sent back to the fine stage`);
     });
 
   holidays
