@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyHolidayYear, HOLIDAY_FILES_DIR, planHolidayYear, readHolidayFile } from '../src/clock/index.ts';
+import { applyHolidayYear, HOLIDAY_FILES_DIR, planHolidayYear, readHolidayFile, startOfDay } from '../src/clock/index.ts';
 import type { TDb } from '../src/db/client.ts';
 import { reassessCases } from '../src/cases/index.ts';
 import { AMENDMENTS_DIR, applyAmendment, applyRules, readAmendmentFile, readRuleTable, RULE_TABLES_DIR } from '../src/fines/index.ts';
@@ -27,7 +27,11 @@ export const seedDatabase = async (deps: { db: TDb; secretKey: Buffer; actor: st
   }
   let amendments = 0;
   for (const file of readdirSync(AMENDMENTS_DIR).filter((f) => f.endsWith('.json')).sort()) {
-    if ((await applyAmendment(deps.db, readAmendmentFile(join(AMENDMENTS_DIR, file)), deps.actor)) === 'added') amendments++;
+    const amendment = readAmendmentFile(join(AMENDMENTS_DIR, file));
+    if ((await applyAmendment(deps.db, amendment, deps.actor)) !== 'added') continue;
+    amendments++;
+    // Cases already in review captured from its date were assessed without knowing of it.
+    await reassessCases(deps.db, { select: { capturedFrom: startOfDay(amendment.effectiveFrom) }, actor: deps.actor, reason: `amendment ${amendment.decree} recorded` });
   }
   let holidayYears = 0;
   for (const file of readdirSync(HOLIDAY_FILES_DIR).filter((f) => f.endsWith('.json')).sort()) {

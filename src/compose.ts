@@ -3,7 +3,7 @@
 import type { Redis } from 'ioredis';
 import { checkpointMarginMs, checkpointSummary, verifyAudit, writeCheckpoint, type TEntityRef } from './audit/index.ts';
 import { CameraDirectory } from './cameras/index.ts';
-import { CASE_MACHINE, pipelineStages } from './cases/index.ts';
+import { CASE_MACHINE, pipelineStages, reassessStale } from './cases/index.ts';
 import { CalendarCache } from './clock/index.ts';
 import { requireAuditKey, type TConfig } from './config/index.ts';
 import { createDb, type TDb } from './db/index.ts';
@@ -149,6 +149,16 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
         const part = { index: Math.floor(Date.now() / (cfg.EVIDENCE_SWEEP_INTERVAL_SECONDS * 1000)) % of, of };
         const report = await evidence().sweep((shas) => referencedEvidence(db(), shas), cfg.EVIDENCE_ORPHAN_AGE_SECONDS * 1000, { part });
         log.info({ ...report, part }, 'evidence sweep');
+        return report;
+      },
+    },
+    {
+      // Cases in review assessed with data changed since (a fine job that held the old tables).
+      name: 'reassess-stale',
+      everyMs: cfg.RECONCILE_INTERVAL_SECONDS * 1000,
+      run: async (log) => {
+        const report = await reassessStale(db(), { rules: rules(), calendar: calendar() }, { actor: 'maintenance:reassess-stale', batch: cfg.RECONCILE_BATCH });
+        if (report.withdrawnRule + report.amendmentFlag + report.holidayFlag > 0) log.info(report, 'stale assessments sent back to the fine stage');
         return report;
       },
     },

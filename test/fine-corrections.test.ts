@@ -92,20 +92,21 @@ describe('correcting a loaded fine table', () => {
     expect(before.two.fineRule).toMatchObject({ code: 'ND168-7.2.g:EXCESS_PASSENGERS', version: 1, communeCompetent: false });
 
     const dry = await run('fines', 'load', CORRECTED);
-    expect(dry.stdout).toContain('- ND168-7.2.e:ILLEGAL_PARKING v1 withdrawn: Motorbike parking or leaving the vehicle on the roadway or sidewalk illegally is 7.2.d');
-    expect(dry.stdout).toContain('7 to withdraw, 0 already withdrawn');
+    expect(dry.stdout).toContain("- ND168-7.2.g:EXCESS_PASSENGERS v1 withdrawn: Wrongly marked outside the commune police chief's competence");
+    // A row this database never loaded (7.2.d for ILLEGAL_PARKING, briefly on main) is not withdrawn here.
+    expect(dry.stdout).toContain('ND168-7.2.d:ILLEGAL_PARKING v1 was never loaded here: nothing to withdraw');
+    expect(dry.stdout).toContain('6 to withdraw, 0 already withdrawn');
     expect(await ctx.db.fineRule.count({ where: { withdrawnAt: { not: null } } })).toBe(0);
 
     const applied = await run('fines', 'load', CORRECTED, '--apply');
     expect(applied.code).toBe(0);
-    expect(applied.stdout).toMatch(/loaded \d+ rule\(s\), withdrew 7/);
-    expect(applied.stdout).toContain('2 case(s) waiting for review were assessed with a withdrawn rule: sent back to the fine stage');
+    expect(applied.stdout).toMatch(/loaded \d+ rule\(s\), withdrew 6/);
+    expect(applied.stdout).toContain('1 case(s) waiting for review were assessed with a withdrawn rule: sent back to the fine stage');
 
-    const parked2 = await eventually(inReview(parked.eventId, 'ND168-7.2.d:ILLEGAL_PARKING'), 20_000, 'parking case re-assessed');
-    expect(parked2).toMatchObject({ legalBasis: 'điểm d khoản 2 Điều 7 Nghị định 168/2024/NĐ-CP', fineAmount: 500_000, points: 0 });
     const two2 = await eventually(inReview(two.eventId, 'ND168-7.2.g:EXCESS_PASSENGERS'), 20_000, 'passengers case re-assessed');
     expect(two2.fineRule).toMatchObject({ version: 2, communeCompetent: true });
-    const trail = await ctx.db.auditEntry.findMany({ where: { entityType: 'case', entityId: parked2.id }, orderBy: { id: 'asc' } });
+    expect(two2).toMatchObject({ legalBasis: 'điểm g khoản 2 Điều 7 Nghị định 168/2024/NĐ-CP', fineAmount: 500_000, points: 0 });
+    const trail = await ctx.db.auditEntry.findMany({ where: { entityType: 'case', entityId: two2.id }, orderBy: { id: 'asc' } });
     expect(trail.map((a) => [a.actor, a.action, a.toState])).toEqual([
       ['system:dedup', 'case.open', 'DETECTED'],
       ['system:owner', 'case.owner', 'OWNER_RESOLVED'],
@@ -115,25 +116,27 @@ describe('correcting a loaded fine table', () => {
       ['system:fine', 'case.assess', 'FINE_ASSESSED'],
       ['system:fine', 'case.queue-for-review', 'PENDING_REVIEW'],
     ]);
-    expect(trail[4]).toMatchObject({ fromState: 'PENDING_REVIEW', reason: 'assessed with a fine rule since withdrawn as wrong', data: { rule: 'ND168-7.2.e:ILLEGAL_PARKING@1' } });
-    expect(await verifyAuditChain(ctx.db, 'case', parked2.id)).toBeNull();
-    // A case whose rule stands is left alone.
-    expect(await ctx.db.case.findUnique({ where: { id: before.red.id } })).toMatchObject({ status: 'PENDING_REVIEW', updatedAt: before.red.updatedAt });
+    expect(trail[4]).toMatchObject({ fromState: 'PENDING_REVIEW', reason: 'assessed with a fine rule since withdrawn as wrong', data: { rule: 'ND168-7.2.g:EXCESS_PASSENGERS@1' } });
+    expect(await verifyAuditChain(ctx.db, 'case', two2.id)).toBeNull();
+    // Cases whose rule stands are left alone (motorbike parking under a sign stays 7.2.e).
+    for (const c of [before.red, before.parked]) {
+      expect(await ctx.db.case.findUnique({ where: { id: c.id } })).toMatchObject({ status: 'PENDING_REVIEW', updatedAt: c.updatedAt });
+    }
 
     // The wrong row is kept (the case's history points at it), withdrawn with its reason, audited.
-    const old = await ctx.db.fineRule.findUnique({ where: { code_version: { code: 'ND168-7.2.e:ILLEGAL_PARKING', version: 1 } } });
+    const old = await ctx.db.fineRule.findUnique({ where: { code_version: { code: 'ND168-7.2.g:EXCESS_PASSENGERS', version: 1 } } });
     expect(old?.withdrawnReason).toBe(
-      'Motorbike parking or leaving the vehicle on the roadway or sidewalk illegally is 7.2.d, not 7.2.e (same band) (điểm d, điểm e khoản 2 Điều 7 Nghị định 168/2024/NĐ-CP); replaced by ND168-7.2.d:ILLEGAL_PARKING@1',
+      "Wrongly marked outside the commune police chief's competence (điểm b khoản 4 Điều 41 Nghị định 168/2024/NĐ-CP); replaced by ND168-7.2.g:EXCESS_PASSENGERS@2",
     );
     const withdrawal = await ctx.db.auditEntry.findFirst({ where: { entityType: 'fine_rule', entityId: old!.id } });
     expect(withdrawal).toMatchObject({ actor: 'admin-cli:ops', action: 'fines.withdraw', reason: old!.withdrawnReason });
-    expect((await run('fines', 'list', '--withdrawn')).stdout).toContain('ND168-7.2.e:ILLEGAL_PARKING@1');
+    expect((await run('fines', 'list', '--withdrawn')).stdout).toContain('ND168-7.2.g:EXCESS_PASSENGERS@1');
 
     const again = await run('fines', 'load', CORRECTED, '--apply');
     expect(again.stdout).toContain('0 to add');
-    expect(again.stdout).toContain('0 to withdraw, 7 already withdrawn');
+    expect(again.stdout).toContain('0 to withdraw, 6 already withdrawn');
     expect(again.stdout).toContain('loaded 0 rule(s), withdrew 0');
-    expect(await ctx.db.auditEntry.count({ where: { action: 'fines.withdraw' } })).toBe(7);
+    expect(await ctx.db.auditEntry.count({ where: { action: 'fines.withdraw' } })).toBe(6);
     expect((await run('cases', 'reassess', '--withdrawn')).stdout).toContain('no case waiting for review was assessed with a withdrawn rule');
   });
 

@@ -76,8 +76,9 @@ const TABLE: TCase[] = [
   { v: 'EXCESS_PASSENGERS', passengers: 3, car: null, moto: ['7.3.b', 600 * K, 800 * K, 2] },
   { v: 'ILLEGAL_STOPPING', car: ['6.2.đ', 600 * K, 800 * K, 0], moto: ['7.2.e', 400 * K, 600 * K, 0] },
   { v: 'ILLEGAL_STOPPING', expressway: true, car: ['6.7.c', 12 * M, 14 * M, 6], moto: ['7.2.e', 400 * K, 600 * K, 0] },
-  { v: 'ILLEGAL_PARKING', car: ['6.3.e', 800 * K, 1 * M, 0], moto: ['7.2.d', 400 * K, 600 * K, 0] },
-  { v: 'ILLEGAL_PARKING', expressway: true, car: ['6.7.c', 12 * M, 14 * M, 6], moto: ['7.2.d', 400 * K, 600 * K, 0] },
+  { v: 'ILLEGAL_PARKING', car: ['6.3.e', 800 * K, 1 * M, 0], moto: ['7.2.e', 400 * K, 600 * K, 0] },
+  { v: 'ILLEGAL_PARKING', expressway: true, car: ['6.7.c', 12 * M, 14 * M, 6], moto: ['7.2.e', 400 * K, 600 * K, 0] },
+  { v: 'PARKING_ON_ROADWAY_OR_SIDEWALK', car: null, moto: ['7.2.d', 400 * K, 600 * K, 0] },
   { v: 'STOPPING_AT_INTERSECTION', car: ['6.3.đ', 800 * K, 1 * M, 0], moto: ['7.2.e', 400 * K, 600 * K, 0] },
   { v: 'STOPPING_DANGEROUS_PLACE', car: ['6.4.b', 2 * M, 3 * M, 2], moto: null },
   { v: 'STOPPING_CAUSING_CONGESTION', car: ['6.5.k', 4 * M, 6 * M, 2], moto: null },
@@ -210,10 +211,19 @@ describe('corrections checked against the decree text (gtdb transcription of Dec
     expect(cite({ violation: 'WRONG_WAY', vehicleClass: 'MOPED' })).toMatchObject({ basis: `điểm a khoản 7 Điều 7 ${D}`, points: 2 });
   });
 
-  it('motorbike parking on the roadway or sidewalk → điểm d khoản 2 Điều 7; stopping under a sign or at an intersection stays điểm e', () => {
-    expect(cite({ violation: 'ILLEGAL_PARKING', vehicleClass: 'MOTORCYCLE' })).toEqual({ basis: `điểm d khoản 2 Điều 7 ${D}`, fineMin: 400 * K, fineMax: 600 * K, points: 0, communeCompetent: true });
+  it('motorbike parking on the roadway or sidewalk (PARKING_ON_ROADWAY_OR_SIDEWALK) → điểm d khoản 2 Điều 7; parking under a sign (ILLEGAL_PARKING), stopping under a sign or at an intersection stay điểm e', () => {
+    expect(cite({ violation: 'PARKING_ON_ROADWAY_OR_SIDEWALK', vehicleClass: 'MOTORCYCLE' })).toEqual({ basis: `điểm d khoản 2 Điều 7 ${D}`, fineMin: 400 * K, fineMax: 600 * K, points: 0, communeCompetent: true });
+    expect(cite({ violation: 'ILLEGAL_PARKING', vehicleClass: 'MOTORCYCLE' })).toEqual({ basis: `điểm e khoản 2 Điều 7 ${D}`, fineMin: 400 * K, fineMax: 600 * K, points: 0, communeCompetent: true });
     expect(cite({ violation: 'ILLEGAL_STOPPING', vehicleClass: 'MOTORCYCLE' })?.basis).toBe(`điểm e khoản 2 Điều 7 ${D}`);
     expect(cite({ violation: 'STOPPING_AT_INTERSECTION', vehicleClass: 'MOTORCYCLE' })?.basis).toBe(`điểm e khoản 2 Điều 7 ${D}`);
+  });
+
+  it('car stopping or parking in a road tunnel → điểm đ khoản 4 Điều 6 (2–3 M, 2 points: Art 6.16.a), which 6.2.đ and 6.3.e exclude', () => {
+    for (const violation of ['ILLEGAL_STOPPING', 'ILLEGAL_PARKING'] as const) {
+      expect(cite({ violation, inTunnel: true })).toEqual({ basis: `điểm đ khoản 4 Điều 6 ${D}`, fineMin: 2 * M, fineMax: 3 * M, points: 2, communeCompetent: false });
+    }
+    expect(cite({ violation: 'ILLEGAL_STOPPING' })?.basis).toBe(`điểm đ khoản 2 Điều 6 ${D}`);
+    expect(cite({ violation: 'ILLEGAL_PARKING' })?.basis).toBe(`điểm e khoản 3 Điều 6 ${D}`);
   });
 
   it('the commune police chief may fine 7.1.e, 7.2.g, 7.3.b and 7.4.đ (điểm b khoản 4 Điều 41)', () => {
@@ -229,7 +239,7 @@ describe('corrections checked against the decree text (gtdb transcription of Dec
       [
         'ND168-6.4.k:FORBIDDEN_TURN@1',
         'ND168-7.7.a:WRONG_WAY@1',
-        'ND168-7.2.e:ILLEGAL_PARKING@1',
+        'ND168-7.2.d:ILLEGAL_PARKING@1',
         'ND168-7.1.e:ILLEGAL_LANE_CHANGE@1',
         'ND168-7.2.g:EXCESS_PASSENGERS@1',
         'ND168-7.3.b:EXCESS_PASSENGERS@1',
@@ -261,5 +271,26 @@ describe('choosing the rule by capture date', () => {
     expect(selectRule(both, act({ capturedAt: new Date('2026-08-14T17:00:00Z') }))!.code).toBe(amended.code);
     const v2: TFineRule = { ...old, version: 2, fineMin: 1 };
     expect(selectRule([...rules, v2], act({}))!.version).toBe(2);
+  });
+
+  it('an amended version of a general point supersedes that point only: the special point still wins where it applies', () => {
+    const all = ruleTableFiles(RULE_TABLES_DIR).flatMap((f) => readRuleTable(f).rules);
+    const general = selectRule(all, act({ violation: 'ILLEGAL_STOPPING', vehicleClass: 'MOTORCYCLE' }))!;
+    expect(general.code).toBe('ND168-7.2.e:ILLEGAL_STOPPING');
+    // A hypothetical amendment of 7.2.e from 15 Aug 2026, as a new version of its code.
+    const amended: TFineRule = { ...general, version: 9, fineMin: 500 * K, fineMax: 700 * K, effectiveFrom: '2026-08-15', source: '238/2026/NĐ-CP' };
+    const after = new Date('2026-09-01T02:00:00Z');
+    expect(selectRule([...all, amended], act({ violation: 'ILLEGAL_STOPPING', vehicleClass: 'MOTORCYCLE', capturedAt: after }))).toBe(amended);
+    // On a bridge the special 7.3.c stays, although the amended 7.2.e took effect later.
+    expect(selectRule([...all, amended], act({ violation: 'ILLEGAL_STOPPING', vehicleClass: 'MOTORCYCLE', capturedAt: after, onBridge: true }))!.code).toBe('ND168-7.3.c:ILLEGAL_STOPPING');
+    // The superseded version no longer counts, even where the new one's conditions would not apply.
+    const narrowed: TFineRule = { ...amended, conditions: { urban: true } };
+    expect(selectRule([...all, narrowed], act({ violation: 'ILLEGAL_STOPPING', vehicleClass: 'MOTORCYCLE', capturedAt: after }))).toBeNull();
+  });
+
+  it('cites a row enacted by an amending decree as the amended provision "được sửa đổi, bổ sung bởi" that decree', () => {
+    const row = { point: 'b', clause: 8, article: 13, decree: '168/2024/NĐ-CP', source: '238/2026/NĐ-CP' };
+    expect(legalBasisOf(row)).toBe('điểm b khoản 8 Điều 13 Nghị định 168/2024/NĐ-CP, được sửa đổi, bổ sung bởi Nghị định 238/2026/NĐ-CP');
+    expect(legalBasisOf({ ...row, source: row.decree })).toBe('điểm b khoản 8 Điều 13 Nghị định 168/2024/NĐ-CP');
   });
 });

@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postEvent, type TCameraCredentials } from '../scripts/camera-client.ts';
 import type { TAdminDeps } from '../src/admin/deps.ts';
 import { buildProgram, runProgram } from '../src/admin/program.ts';
-import { noticeDue, vietnamDate, WorkCalendar } from '../src/clock/index.ts';
-import { AMENDMENTS_DIR, applyAmendment, applyRules, readAmendmentFile, readRuleFile, RULE_TABLES_DIR } from '../src/fines/index.ts';
+import { reassessStale } from '../src/cases/index.ts';
+import { CalendarCache, noticeDue, vietnamDate, WorkCalendar } from '../src/clock/index.ts';
+import { AMENDMENTS_DIR, applyAmendment, applyRules, readAmendmentFile, readRuleFile, RULE_TABLES_DIR, RuleCache } from '../src/fines/index.ts';
 import { importRegistryCsv } from '../src/registry/index.ts';
 import { CAMERA_SECRET, createTestContext, seedSite, startApi, startPipeline, testServices, type TTestContext } from './support/context.ts';
 import { eventually, makeEvent } from './support/events.ts';
@@ -98,5 +99,41 @@ describe('re-assessment when legal data changes', () => {
     const trail = await ctx.db.auditEntry.findMany({ where: { entityId: first.id, action: 'case.reassess' }, orderBy: { id: 'asc' } });
     expect(trail.map((t) => t.reason)).toEqual([`holiday calendar ${dueYear} loaded`, 'amendment 238/2026/NĐ-CP reviewed: test: read, no change to the loaded rows']);
     expect(trail.every((t) => t.actor === 'admin-cli:test')).toBe(true);
+  });
+
+  it('an amendment recorded later sends back the cases in review captured from its date; the maintenance sweep lifts a flag a stale fine job left', async () => {
+    const e = makeEvent({ plate: { text: '51F-300.01', confidence: 0.97, color: 'WHITE' }, violation: 'SIGN_VIOLATION', signalPhase: undefined });
+    expect((await postEvent(cam, e)).status).toBe(202);
+    const before = await eventually(inReviewWith(e.eventId, () => true), 20_000, 'case in review');
+    expect(before.flags).toEqual([]);
+
+    const day = vietnamDate(before.firstCapturedAt);
+    const file = join(dir, 'a.json');
+    writeFileSync(file, JSON.stringify({ decree: '998/2026/NĐ-CP', amends: '168/2024/NĐ-CP', title: 'test', effectiveFrom: day, articles: [6], sourceNote: 'test fixture' }));
+    const loaded = await admin('fines', 'amendments', 'load', file);
+    expect(loaded.stdout).toContain(`case(s) waiting for review captured from ${day} sent back to the fine stage`);
+    await eventually(inReviewWith(e.eventId, (f) => f.includes('RULES_MAY_BE_OUTDATED')), 20_000, 'flagged after the amendment');
+
+    // A fine job that held the old table commits after the review: the flag stays although
+    // nothing is pending any more. The sweep finds it and sends the case back.
+    expect((await admin('fines', 'amendments', 'review', '998/2026/NĐ-CP', '--note', 'test')).code).toBe(0);
+    await eventually(inReviewWith(e.eventId, (f) => f.length === 0), 20_000, 'flag lifted');
+    await ctx.db.case.update({ where: { id: before.id }, data: { flags: ['RULES_MAY_BE_OUTDATED'] } });
+    const report = await reassessStale(ctx.db, { rules: new RuleCache(ctx.db), calendar: new CalendarCache(ctx.db) }, { actor: 'maintenance:test', batch: 100 });
+    expect(report).toEqual({ withdrawnRule: 0, amendmentFlag: 1, holidayFlag: 0 });
+    await eventually(inReviewWith(e.eventId, (f) => f.length === 0), 20_000, 'flag lifted by the sweep');
+    expect(await reassessStale(ctx.db, { rules: new RuleCache(ctx.db), calendar: new CalendarCache(ctx.db) }, { actor: 'maintenance:test', batch: 100 })).toEqual({
+      withdrawnRule: 0,
+      amendmentFlag: 0,
+      holidayFlag: 0,
+    });
+  });
+
+  it('puts FORBIDDEN_TURN before an officer to confirm (the code covered U-turns before they had their own)', async () => {
+    const e = makeEvent({ plate: { text: '51F-300.01', confidence: 0.97, color: 'WHITE' }, violation: 'FORBIDDEN_TURN', signalPhase: undefined });
+    expect((await postEvent(cam, e)).status).toBe(202);
+    const c = await eventually(inReviewWith(e.eventId, () => true), 20_000, 'case in review');
+    expect(c.flags).toContain('ACT_TO_CONFIRM');
+    expect(c.legalBasis).toBe('điểm k khoản 4 Điều 6 Nghị định 168/2024/NĐ-CP');
   });
 });

@@ -18,7 +18,7 @@ import { ownerFacts } from '../registry/index.ts';
 import { connectedCommunePolice, provinceUnit } from '../units/index.ts';
 import { moveEntities } from '../workflow/index.ts';
 import { CASE_MACHINE } from './case-machine.ts';
-import { FLAGS } from './flags.ts';
+import { ACTS_TO_CONFIRM, FLAGS } from './flags.ts';
 
 export type TAssessOutcome =
   | { kind: 'assessed'; ruleCode: string | null; fineAmount: number | null }
@@ -57,7 +57,8 @@ type TDecision = {
  * (OWNER_ADDRESS_UNMATCHED and SITE_PROVINCE_UNMATCHED: the handling unit could not be
  * determined; HOLIDAYS_UNCONFIRMED: the notice deadline was counted over a year whose
  * holidays are not loaded or only provisional; ORGANISATION_OWNER: a supervisor decides
- * the amount and no points are deducted).
+ * the amount and no points are deducted; ACT_TO_CONFIRM: the act's code may stand for
+ * another act).
  */
 export const FINE_STAGE_FLAGS = [
   FLAGS.NO_RULE,
@@ -66,6 +67,7 @@ export const FINE_STAGE_FLAGS = [
   FLAGS.SITE_PROVINCE_UNMATCHED,
   FLAGS.HOLIDAYS_UNCONFIRMED,
   FLAGS.ORGANISATION_OWNER,
+  FLAGS.ACT_TO_CONFIRM,
 ];
 
 /** The states the fine stage takes a case on from, and the path it moves it along. */
@@ -145,6 +147,7 @@ export const assessCases = async (db: TDb, rules: RuleCache, calendar: CalendarC
       ...(unit.kind === 'UNDETERMINED' ? [FLAGS[unit.reason]] : []),
       ...(due.unconfirmedYears.length ? [FLAGS.HOLIDAYS_UNCONFIRMED] : []),
       ...(owner?.ownerType === 'ORGANISATION' ? [FLAGS.ORGANISATION_OWNER] : []),
+      ...(ACTS_TO_CONFIRM.has(c.violation) ? [FLAGS.ACT_TO_CONFIRM] : []),
     ];
     return {
       id: c.id,

@@ -31,7 +31,18 @@ export const FLAGS = {
    * clause of Decree 168 found that sets its amount for Art 6/7 acts: a supervisor decides.
    */
   ORGANISATION_OWNER: 'ORGANISATION_OWNER',
+  /** The act's code is one a camera may send for another act: an officer confirms it (see ACTS_TO_CONFIRM). */
+  ACT_TO_CONFIRM: 'ACT_TO_CONFIRM',
 } as const;
+
+/**
+ * Codes an officer must confirm against the footage before a notice: FORBIDDEN_TURN
+ * covered U-turns too before FORBIDDEN_U_TURN and U_TURN_BANNED_PLACE existed, and cameras
+ * not yet updated may still send a U-turn under it (7.3.a and 6.4.k fine turns, 7.2.k and
+ * 6.4.i U-turns); FOUR_WHEELER_ON_EXPRESSWAY is Decree 168 Art 6.7.b, about small
+ * four-wheel motorised vehicles, while an ordinary car on an expressway is lawful.
+ */
+export const ACTS_TO_CONFIRM: ReadonlySet<string> = new Set(['FORBIDDEN_TURN', 'FOUR_WHEELER_ON_EXPRESSWAY']);
 
 export type TFlag = (typeof FLAGS)[keyof typeof FLAGS];
 

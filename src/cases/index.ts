@@ -15,3 +15,5 @@ export { reresolveCases, RERESOLVABLE_FLAGS } from './reresolve.ts';
 export { reassessCases } from './reassess.ts';
 export type { TReassessOptions, TReassessSelection } from './reassess.ts';
 export type { TReresolvableFlag } from './reresolve.ts';
+export { reassessStale } from './stale-assessments.ts';
+export type { TStaleReport } from './stale-assessments.ts';

@@ -15,7 +15,9 @@ export type TReassessSelection =
   /** Those carrying a flag the fine stage may now lift (an amendment loaded or reviewed, a holiday year loaded). */
   | { flag: typeof FLAGS.RULES_MAY_BE_OUTDATED | typeof FLAGS.HOLIDAYS_UNCONFIRMED }
   /** Those whose notice deadline falls in [from, to) (a holiday year replaced). */
-  | { noticeDue: { from: Date; to: Date } };
+  | { noticeDue: { from: Date; to: Date } }
+  /** Those captured from this instant on (an amendment recorded with that effective date). */
+  | { capturedFrom: Date };
 
 export type TReassessOptions = {
   select: TReassessSelection;
@@ -44,7 +46,9 @@ export const reassessCases = async (db: TDb, opts: TReassessOptions): Promise<nu
         ? { id: { in: [...sel.caseIds] } }
         : 'flag' in sel
           ? { flags: { has: sel.flag } }
-          : { noticeDueAt: { gte: sel.noticeDue.from, lt: sel.noticeDue.to } };
+          : 'noticeDue' in sel
+            ? { noticeDueAt: { gte: sel.noticeDue.from, lt: sel.noticeDue.to } }
+            : { firstCapturedAt: { gte: sel.capturedFrom } };
   let moved = 0;
   for (let after = ''; ; ) {
     const batch = await db.case.findMany({

@@ -10,6 +10,9 @@ const DAY_MS = 86_400_000;
 export type TDay = string;
 
 /** The Vietnam calendar day of an instant. */
+/** Milliseconds since midnight, Vietnam time (0 … 86,399,999). */
+export const vietnamTimeOfDayMs = (at: Date): number => (((at.getTime() + VN_OFFSET_MS) % 86_400_000) + 86_400_000) % 86_400_000;
+
 export const vietnamDate = (at: Date): TDay => new Date(at.getTime() + VN_OFFSET_MS).toISOString().slice(0, 10);
 
 const toUtcMs = (day: TDay): number => Date.parse(`${day}T00:00:00Z`);

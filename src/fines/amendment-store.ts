@@ -20,9 +20,10 @@ const asDay = (d: Date): string => d.toISOString().slice(0, 10);
 export const listAmendments = async (db: TTx): Promise<TStoredAmendment[]> => {
   const [rows, loaded] = await Promise.all([
     db.ruleAmendment.findMany({ orderBy: { effectiveFrom: 'asc' } }),
-    db.fineRule.findMany({ distinct: ['decree'], select: { decree: true } }),
+    // A table of the amending decree records it as the rows' source.
+    db.fineRule.findMany({ distinct: ['source'], select: { source: true } }),
   ]);
-  const loadedDecrees = new Set(loaded.map((r) => r.decree));
+  const loadedDecrees = new Set(loaded.map((r) => r.source));
   return rows.map((r) => ({
     decree: r.decree,
     amends: r.amends,

@@ -25,10 +25,14 @@ export type TOrgFinePolicy = { multiplier: number; basis: string | null };
 export const NO_ORG_MULTIPLIER: TOrgFinePolicy = { multiplier: 1, basis: null };
 
 /** "điểm b khoản 9 Điều 6 Nghị định 168/2024/NĐ-CP"; "khoản 4 Điều 21 …" for a clause without points. */
-export const legalBasisOf = (r: Pick<TFineRule, 'point' | 'clause' | 'article' | 'decree'>): string =>
-  r.point === null
-    ? text('case-text', 'legalBasisClause', { clause: r.clause, article: r.article, decree: r.decree })
-    : text('case-text', 'legalBasis', { point: r.point, clause: r.clause, article: r.article, decree: r.decree });
+export const legalBasisOf = (r: Pick<TFineRule, 'point' | 'clause' | 'article' | 'decree' | 'source'>): string => {
+  const basis =
+    r.point === null
+      ? text('case-text', 'legalBasisClause', { clause: r.clause, article: r.article, decree: r.decree })
+      : text('case-text', 'legalBasis', { point: r.point, clause: r.clause, article: r.article, decree: r.decree });
+  // A row enacted by an amending decree is the amended decree's provision, as amended.
+  return r.source === r.decree ? basis : text('case-text', 'legalBasis.amendedBy', { legalBasis: basis, source: r.source });
+};
 
 /**
  * The proposed fine for a single act with no mitigating or aggravating circumstance: the

@@ -86,6 +86,12 @@ export const ZWithdrawal = z
 /** A checked-in fine table: one decree (or amending decree), its rows and its withdrawals of wrong rows. */
 export const ZRuleFile = z.object({
   decree: z.string().min(1),
+  /**
+   * For an amending decree's table: the decree it amends. Its rows keep the amended
+   * decree's numbering (article, clause, point) and are cited as that provision "as
+   * amended by" this decree.
+   */
+  amends: z.string().min(1).optional(),
   title: z.string().min(1),
   effectiveFrom: ZDate,
   effectiveTo: ZDate.nullable(),
@@ -121,6 +127,7 @@ export type TFineRule = {
   /** YYYY-MM-DD, Vietnam calendar; effectiveTo exclusive. */
   effectiveFrom: string;
   effectiveTo: string | null;
+  /** The instrument that enacted the row: `decree`, or the decree that amended it. */
   source: string;
   /** Set on a loaded row found wrong (see TWithdrawal): the engine never picks it. */
   withdrawnAt?: Date | null;
@@ -145,7 +152,7 @@ export const readRuleTable = (path: string): TRuleTable => {
       fineMin: r.fineMin,
       fineMax: r.fineMax,
       points: r.points,
-      decree: file.decree,
+      decree: file.amends ?? file.decree,
       article: r.article,
       clause: r.clause,
       point: r.point ?? null,

@@ -1,4 +1,4 @@
-import { vietnamDate } from '../clock/index.ts';
+import { vietnamDate, vietnamTimeOfDayMs } from '../clock/index.ts';
 import type { VehicleClass, Violation } from '../generated/prisma/enums.ts';
 import type { TConditions, TFineRule } from './rule-file.ts';
 
@@ -18,10 +18,6 @@ export type TAct = {
   inTunnel: boolean;
 };
 
-const VN_OFFSET_MS = 7 * 3600_000;
-
-const DAY_MS = 24 * 3600_000;
-
 const clockMs = (hhmm: string): number => (Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5))) * 60_000;
 
 /**
@@ -30,7 +26,7 @@ const clockMs = (hhmm: string): number => (Number(hhmm.slice(0, 2)) * 60 + Numbe
  * window whose start is later than its end runs past midnight.
  */
 export const withinLocalTime = (at: Date, window: { from: string; to: string }): boolean => {
-  const t = (((at.getTime() + VN_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS;
+  const t = vietnamTimeOfDayMs(at);
   const from = clockMs(window.from);
   const to = clockMs(window.to);
   return from <= to ? t >= from && t <= to : t >= from || t <= to;
@@ -57,28 +53,31 @@ const within = (v: number | null, range: { min?: number; max?: number } | undefi
 
 /**
  * The rule for an act: in force on the capture date (never the processing date), for
- * this violation and vehicle class, whose conditions the act meets. Where amendments
- * overlap, the rule that took effect last wins, so an amendment is added as new rows and
- * never rewrites old ones. Among rows in force from the same day, the one naming more
- * circumstances wins (the decree's general points except the special ones: stopping on a
- * bridge is 7.3.c, not the general 7.2.e), then the higher version. `null` when no rule
- * fits: the case goes to an officer with NO_RULE instead of a made-up fine. A withdrawn
- * row (found wrong, kept because cases point at it) is never picked.
+ * this violation and vehicle class, whose conditions the act meets. A row is a version of
+ * a provision (its code): of the versions in force on that day only the latest counts
+ * (the one that took effect last, then the higher version), so an amendment is added as
+ * a new version of the code it amends and never rewrites old rows. Among the provisions
+ * whose conditions the act meets, the one naming more circumstances wins (the decree's
+ * general points except the special ones: stopping on a bridge is 7.3.c, not the general
+ * 7.2.e), whichever took effect later: amending a general point does not override a
+ * special one. `null` when no rule fits: the case goes to an officer with NO_RULE instead
+ * of a made-up fine. A withdrawn row (found wrong, kept because cases point at it) is
+ * never picked.
  */
 export const selectRule = (rules: readonly TFineRule[], act: TAct): TFineRule | null => {
   const day = vietnamDate(act.capturedAt);
-  let best: TFineRule | null = null;
+  const latest = new Map<string, TFineRule>();
   for (const r of rules) {
     if (r.withdrawnAt || r.violation !== act.violation || !r.vehicleClasses.includes(act.vehicleClass)) continue;
     if (r.effectiveFrom > day || (r.effectiveTo !== null && r.effectiveTo <= day)) continue;
+    const prev = latest.get(r.code);
+    if (!prev || r.effectiveFrom > prev.effectiveFrom || (r.effectiveFrom === prev.effectiveFrom && r.version > prev.version)) latest.set(r.code, r);
+  }
+  let best: TFineRule | null = null;
+  for (const r of latest.values()) {
     if (!meetsConditions(r.conditions, act)) continue;
-    if (!best || r.effectiveFrom > best.effectiveFrom) {
-      best = r;
-      continue;
-    }
-    if (r.effectiveFrom < best.effectiveFrom) continue;
-    const bySpecificity = specificity(r.conditions) - specificity(best.conditions);
-    if (bySpecificity > 0 || (bySpecificity === 0 && r.version > best.version)) best = r;
+    const bySpecificity = best ? specificity(r.conditions) - specificity(best.conditions) : 1;
+    if (bySpecificity > 0 || (bySpecificity === 0 && (r.effectiveFrom > best!.effectiveFrom || (r.effectiveFrom === best!.effectiveFrom && r.version > best!.version)))) best = r;
   }
   return best;
 };

@@ -28,7 +28,8 @@ export const openApiDocument = () =>
         'Violation codes are added, never changed or removed (the README lists each with its provision of Decree 168/2024/NĐ-CP); ' +
         'FORBIDDEN_TURN is a left or right turn against a sign (turning without signalling is TURN_WITHOUT_SIGNAL); a U-turn is FORBIDDEN_U_TURN (against a ' +
         'no-U-turn sign) or U_TURN_BANNED_PLACE (where the law bans it without a sign: pedestrian crossing, bridge, underpass, level crossing, narrow or ' +
-        'steep road, blind curve, one-way road); reversing where it is banned is REVERSING. ' +
+        'steep road, blind curve, one-way road); reversing where it is banned is REVERSING; a FORBIDDEN_TURN case is confirmed by an officer (it covered U-turns before). ' +
+        'ILLEGAL_PARKING is parking where a sign or the place forbids it; a motorcycle left on the roadway or sidewalk is PARKING_ON_ROADWAY_OR_SIDEWALK. ' +
         'Where the act was captured (expressway, urban or densely populated area, bridge, tunnel) comes from the camera\'s site, the time of day from capturedAt.',
     },
     components: {

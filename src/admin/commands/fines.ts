@@ -1,4 +1,5 @@
 import { reassessCases } from '../../cases/index.ts';
+import { startOfDay } from '../../clock/index.ts';
 import { applyAmendment, applyRules, listAmendments, loadAllRules, planRules, readAmendmentFile, readRuleTable, reviewAmendment, ruleKey } from '../../fines/index.ts';
 import { AppError } from '../../shared/app-error.ts';
 import type { TAdminDeps, TCommandGroup } from '../deps.ts';
@@ -99,6 +100,9 @@ export const finesCommands: TCommandGroup = (program, deps) => {
       const a = readInputFile(file, readAmendmentFile);
       const done = await applyAmendment(deps.db, a, deps.actor);
       deps.out(done === 'added' ? `recorded ${a.decree} (amends ${a.amends} from ${a.effectiveFrom})` : `${a.decree} is already recorded`);
+      if (done !== 'added') return;
+      const n = await reassessCases(deps.db, { select: { capturedFrom: startOfDay(a.effectiveFrom) }, actor: deps.actor, reason: `amendment ${a.decree} recorded, in force from ${a.effectiveFrom}` });
+      if (n > 0) deps.out(`${n} case(s) waiting for review captured from ${a.effectiveFrom} sent back to the fine stage`);
     });
 
   amendments
