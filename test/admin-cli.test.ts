@@ -76,6 +76,13 @@ describe('admin CLI: sites and cameras', () => {
     expect(sites.stdout).toBe('code\tname\tunit\tprovince\tplace\tcameras\nS1\tCầu Sài Gòn\t79\tThành phố Hồ Chí Minh\texpressway\t1\n');
   });
 
+  it('refuses "site update" with no kind option: nothing to change, nothing audited', async () => {
+    const res = await admin('site', 'update', '--code', 'S1');
+    expect(res).toMatchObject({ code: 1, stdout: '' });
+    expect(res.stderr).toBe('error: nothing to change: give at least one of --expressway, --urban, --residential, --bridge, --tunnel or its --no- form\n');
+    expect(await ctx.db.auditEntry.count({ where: { action: 'site.update' } })).toBe(0);
+  });
+
   it('refuses a duplicate camera, an unknown site or a short secret with one clean error line', async () => {
     const dup = await admin('camera', 'add', '--code', 'C1', '--site', 'S1', '--agency', 'x', '--cert-number', 'y', '--cert-expires', '2099-01-01');
     expect(dup).toMatchObject({ code: 1, stderr: 'error: camera C1 already exists\n' });
