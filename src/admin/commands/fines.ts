@@ -104,12 +104,12 @@ export const finesCommands: TCommandGroup = (program, deps) => {
   amendments
     .command('review')
     .description("record that a pending amendment's verified text needs no new rows (lifts the flag for cases assessed from now on)")
-    .argument('<decree>', 'e.g. 238/2026/NĐ-CP')
+    .argument('<decree>', 'e.g. 238/2026/NĐ-CP (D for Đ is accepted)')
     .requiredOption('--note <text>', 'what was checked, against which text')
     .action(async (decree: string, o: { note: string }) => {
-      await reviewAmendment(deps.db, decree, o.note, deps.actor);
-      deps.out(`${decree} reviewed`);
-      const n = await reassessOutdated(deps, `amendment ${decree} reviewed: ${o.note}`);
+      const recorded = await reviewAmendment(deps.db, decree, o.note, deps.actor);
+      deps.out(`${recorded} reviewed`);
+      const n = await reassessOutdated(deps, `amendment ${recorded} reviewed: ${o.note}`);
       if (n > 0) deps.out(`${n} case(s) flagged RULES_MAY_BE_OUTDATED sent back to the fine stage`);
     });
 };
