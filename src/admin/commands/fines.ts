@@ -1,5 +1,5 @@
 import { reassessCases } from '../../cases/index.ts';
-import { applyAmendment, applyRules, listAmendments, loadAllRules, planRules, readAmendmentFile, readRuleTable, reviewAmendment, ruleKey } from '../../fines/index.ts';
+import { applyAmendment, applyRules, listAmendments, loadAllRules, planRules, readAmendmentFile, readRuleTable, reviewAmendment, ruleKey, type TConditions } from '../../fines/index.ts';
 import { AppError } from '../../shared/app-error.ts';
 import type { TAdminDeps, TCommandGroup } from '../deps.ts';
 import { readInputFile } from '../input-file.ts';
@@ -16,6 +16,25 @@ export const reassessWithdrawn = async (deps: TAdminDeps): Promise<number> =>
  */
 const reassessOutdated = async (deps: TAdminDeps, why: string): Promise<number> =>
   reassessCases(deps.db, { select: { flag: 'RULES_MAY_BE_OUTDATED' }, actor: deps.actor, reason: why });
+
+const range = ({ min, max }: { min?: number; max?: number }): string =>
+  min === max && min !== undefined ? String(min) : max === undefined ? `${min ?? 0}+` : `${min ?? 0}-${max}`;
+
+/**
+ * A rule's conditions in one cell, so rows of one act that differ only there (6.4.k,
+ * 6.4.đ, 6.11.đ) tell apart: "expressway", "not-tunnel", "22:00-05:00", "over 5-9 km/h",
+ * "passengers 3+"; "-" when the row applies anywhere.
+ */
+const conditionsText = (c: TConditions): string => {
+  const parts: string[] = [];
+  for (const k of ['expressway', 'urban', 'residential', 'bridge', 'tunnel'] as const) {
+    if (c[k] !== undefined) parts.push(c[k] ? k : `not-${k}`);
+  }
+  if (c.localTime) parts.push(`${c.localTime.from}-${c.localTime.to}`);
+  if (c.speedOverKmh) parts.push(`over ${range(c.speedOverKmh)} km/h`);
+  if (c.passengers) parts.push(`passengers ${range(c.passengers)}`);
+  return parts.join(',') || '-';
+};
 
 export const finesCommands: TCommandGroup = (program, deps) => {
   const fines = program.command('fines').description('fine rule tables');
@@ -73,12 +92,13 @@ export const finesCommands: TCommandGroup = (program, deps) => {
           ruleKey(r),
           r.violation,
           r.vehicleClasses.join(','),
+          conditionsText(r.conditions),
           `${r.fineMin}–${r.fineMax}`,
           String(r.points),
           `${r.effectiveFrom}${r.effectiveTo ? `..${r.effectiveTo}` : ''}`,
           r.withdrawnAt ? `withdrawn ${r.withdrawnAt.toISOString().slice(0, 10)}: ${reasons.get(r.id!) ?? ''}` : 'in force',
         ]);
-      for (const line of tsv(['rule', 'violation', 'classes', 'VND', 'points', 'effective', 'status'], cells)) deps.out(line);
+      for (const line of tsv(['rule', 'violation', 'classes', 'conditions', 'VND', 'points', 'effective', 'status'], cells)) deps.out(line);
     });
 
   const amendments = fines.command('amendments').description('amending decrees known but not loaded as rule rows (cases after their date are flagged RULES_MAY_BE_OUTDATED)');
