@@ -76,6 +76,13 @@ describe('admin CLI: sites and cameras', () => {
     expect(sites.stdout).toBe('code\tname\tunit\tprovince\tplace\tcameras\nS1\tCầu Sài Gòn\t79\tThành phố Hồ Chí Minh\texpressway\t1\n');
   });
 
+  it('refuses "site update" with no kind option: nothing to change, nothing audited', async () => {
+    const res = await admin('site', 'update', '--code', 'S1');
+    expect(res).toMatchObject({ code: 1, stdout: '' });
+    expect(res.stderr).toBe('error: nothing to change: give at least one of --expressway, --urban, --residential, --bridge, --tunnel or its --no- form\n');
+    expect(await ctx.db.auditEntry.count({ where: { action: 'site.update' } })).toBe(0);
+  });
+
   it('refuses a duplicate camera, an unknown site or a short secret with one clean error line', async () => {
     const dup = await admin('camera', 'add', '--code', 'C1', '--site', 'S1', '--agency', 'x', '--cert-number', 'y', '--cert-expires', '2099-01-01');
     expect(dup).toMatchObject({ code: 1, stderr: 'error: camera C1 already exists\n' });
@@ -168,6 +175,16 @@ describe('admin CLI: registry import, fines load, dead letters', () => {
     const count = await ctx.db.fineRule.count();
     expect(count).toBeGreaterThan(40);
 
+    // Rows of one act told apart by their conditions (Decree 168 Art 6.4.k, 6.4.đ, 6.11.đ; 6.3.a; 7.3.b).
+    const listed = (await admin('fines', 'list')).stdout;
+    expect(listed.split('\n')[0]).toBe('rule\tviolation\tclasses\tconditions\tVND\tpoints\teffective\tstatus');
+    expect(listed).toContain('ND168-6.4.k:FORBIDDEN_U_TURN@1\tFORBIDDEN_U_TURN\tCAR,TRUCK,BUS\tnot-expressway,not-tunnel\t');
+    expect(listed).toContain('ND168-6.4.đ:FORBIDDEN_U_TURN@1\tFORBIDDEN_U_TURN\tCAR,TRUCK,BUS\tnot-expressway,tunnel\t');
+    expect(listed).toContain('ND168-6.11.đ:FORBIDDEN_U_TURN@1\tFORBIDDEN_U_TURN\tCAR,TRUCK,BUS\texpressway\t');
+    expect(listed).toContain('ND168-6.3.a:SPEEDING@1\tSPEEDING\tCAR,TRUCK,BUS\tover 5-9 km/h\t');
+    expect(listed).toContain('ND168-7.3.b:EXCESS_PASSENGERS@2\tEXCESS_PASSENGERS\tMOTORCYCLE,MOPED\tpassengers 3+\t');
+    expect(listed).toMatch(/ND168-6\.9\.b:RED_LIGHT@1\tRED_LIGHT\tCAR,TRUCK,BUS\t-\t/);
+
     const edited = JSON.parse(readFileSync(table, 'utf8'));
     edited.rules[0].fineMax = 25_000_000;
     const editedPath = join(dir, 'edited.json');
@@ -183,6 +200,14 @@ describe('admin CLI: registry import, fines load, dead letters', () => {
     writeFileSync(editedPath, JSON.stringify(edited));
     expect((await admin('fines', 'load', editedPath, '--apply')).stdout).toContain('loaded 1 rule(s)');
     expect(await ctx.db.fineRule.count()).toBe(count + 1);
+
+    const night = JSON.parse(readFileSync(table, 'utf8'));
+    night.decree = 'TEST/2026';
+    night.rules = [{ ...night.rules[0], code: 'TEST-NIGHT', conditions: { residential: true, localTime: { from: '22:00', to: '05:00' } } }];
+    night.withdraws = [];
+    writeFileSync(join(dir, 'night.json'), JSON.stringify(night));
+    expect((await admin('fines', 'load', join(dir, 'night.json'), '--apply')).code).toBe(0);
+    expect((await admin('fines', 'list')).stdout).toMatch(/\nTEST-NIGHT@1\t[A-Z_]+\t[A-Z,]+\tresidential,22:00-05:00\t/);
   });
 
   it('names the file when a rule table cannot be read, is not JSON or breaks the schema', async () => {

@@ -129,8 +129,12 @@ describe('cases captured after an amendment that is not loaded', () => {
     expect(list.stdout).toMatch(/238\/2026\/NĐ-CP\t168\/2024\/NĐ-CP\t2026-08-15\tunknown\tPENDING/);
 
     expect((await admin('fines', 'amendments', 'review', '238/2026/NĐ-CP')).code).not.toBe(0);
-    const done = await admin('fines', 'amendments', 'review', '238/2026/NĐ-CP', '--note', 'official text read: no camera act changed');
+    const unknown = await admin('fines', 'amendments', 'review', '239/2026/NĐ-CP', '--note', 'x');
+    expect(unknown).toMatchObject({ code: 1, stderr: 'error: no amendment 239/2026/NĐ-CP is recorded (recorded: 238/2026/NĐ-CP)\n' });
+    // Typed with D for Đ, as keyboards and copied texts often give it: the recorded decree is meant.
+    const done = await admin('fines', 'amendments', 'review', '238/2026/nd-cp', '--note', 'official text read: no camera act changed');
     expect(done.code).toBe(0);
+    expect(done.stdout).toMatch(/^238\/2026\/NĐ-CP reviewed\n/);
     expect((await admin('fines', 'amendments', 'list')).stdout).toMatch(/REVIEWED\tofficial text read/);
     expect(await ctx.db.auditEntry.count({ where: { entityId: '238/2026/NĐ-CP', action: 'fines.amendment-review' } })).toBe(1);
 

@@ -26,6 +26,7 @@ describe('parsePlate: valid plates of every format', () => {
     ['29-AA 123.45', '29AA12345', 'MOTORBIKE_TWO_LETTER', '29-AA 123.45', 'S17 §3.2'],
     ['59-X1 123.45', '59X112345', 'MOTORBIKE_LETTER_DIGIT', '59-X1 123.45', 'DR6 old motorbike'],
     ['29-MD1 123.45', '29MĐ112345', 'MOTORBIKE_TWO_LETTER', '29-MĐ1 123.45', 'DR6 MĐ electric motorbike, Đ restored'],
+    ['29-MD 123.45', '29MĐ12345', 'MOTORBIKE_TWO_LETTER', '29-MĐ 123.45', 'DR6 MĐ with 5 digits'],
     ['51LD-123.45', '51LD12345', 'SPECIAL_SERIES', '51LD-123.45', 'DR6 LD'],
     ['50TD-821.08', '50TĐ82108', 'SPECIAL_SERIES', '50TĐ-821.08', 'DR6 TĐ pilot, Đ restored'],
     ['29MK-001.23', '29MK00123', 'SPECIAL_SERIES_FOUR_WHEEL', '29MK-001.23', 'DR6 MK tractor'],
@@ -36,8 +37,6 @@ describe('parsePlate: valid plates of every format', () => {
     ['80-123-QT-45', '80QT12345', 'FOREIGN', '80-123-QT-45', 'I7/S17 §10.4 QT, code 80'],
     ['29-011-NN-05', '29NN01105', 'FOREIGN', '29-011-NN-05', 'S17 §10.4 NN'],
     ['29-121-CV-10', '29CV12110', 'FOREIGN', '29-121-CV-10', 'S17 §10.4 CV'],
-    ['74LB-123.45', '74LB12345', 'ECONOMIC_ZONE', '74LB-123.45', 'ZONE LB'],
-    ['38CT-001.23', '38CT00123', 'ECONOMIC_ZONE', '38CT-001.23', 'ZONE CT'],
   ])('reads %s as %s (%s, %s; %s)', (raw, normalised, format, display) => {
     const r = parsePlate(raw);
     expect(r.ok && r).toMatchObject({ plate: { normalised, format, display }, uncertain: null });
@@ -64,6 +63,11 @@ describe('parsePlate: accepted but uncertain (flagged PLATE_FORMAT_UNCERTAIN)', 
     ['29-121-CV-101', 'FOREIGN', /3 digits/, 'S17 §10.4: 2 or 3 digits unverified'],
     ['29T-123.45', 'TEMPORARY', /T is both an ordinary series letter and the temporary/, 'DR6/S17 §5.4 T temporary; T among the 20 letters'],
     ['T29-123.45', 'TEMPORARY', /older circulars/, 'poohoh/regex_license_plate regex_temp'],
+    ['29T-1234', 'TEMPORARY', /T is both an ordinary series letter and the temporary/, 'T with 4 digits: flagged like T with 5'],
+    ['74LB-123.45', 'ECONOMIC_ZONE', /inference from the zone names/, 'ZONE LB: the reading of the series is an inference'],
+    ['38CT-001.23', 'ECONOMIC_ZONE', /inference from the zone names/, 'ZONE CT'],
+    ['11CT-001.23', 'ECONOMIC_ZONE', /check the plate and its province code/, 'ZONE CT with a province code far from Cầu Treo'],
+    ['29-MD 1234', 'MOTORBIKE_TWO_LETTER', /MĐ \(electric motorbike\) series is issued with a 5-digit number/, 'DR6 MĐ; 4 digits: old or misread'],
   ])('accepts %s as %s, uncertain', (raw, format, why) => {
     const r = parsePlate(raw);
     expect(r.ok && r.plate.format).toBe(format);

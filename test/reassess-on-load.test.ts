@@ -84,12 +84,20 @@ describe('re-assessment when legal data changes', () => {
     writeFileSync(file, JSON.stringify({ year: dueYear, status: 'announced', sources: ['test fixture'], daysOff: [], workingDays: [] }));
     const loaded = await admin('holidays', 'load', file, '--apply');
     expect(loaded.code).toBe(0);
-    expect(loaded.stdout).toContain('1 case(s) waiting for review had a deadline counted without this calendar');
+    expect(loaded.stdout).toContain('1 case(s) waiting for review flagged HOLIDAYS_UNCONFIRMED: sent back to the fine stage\n');
+    expect(loaded.stdout).not.toContain('other case(s)');
 
     const second = await eventually(inReviewWith(e.eventId, (f) => !f.includes('HOLIDAYS_UNCONFIRMED')), 20_000, 'holidays flag lifted');
     expect(second.flags).toEqual(['RULES_MAY_BE_OUTDATED']);
     const calendar = new WorkCalendar([{ year: dueYear, status: 'announced', sources: ['test fixture'], daysOff: [], workingDays: [] }]);
     expect(second.noticeDueAt).toEqual(noticeDue(second.firstCapturedAt, calendar).at);
+
+    // The year replaced (here only its sources): the unflagged case due in it goes back too, and is counted as such.
+    writeFileSync(file, JSON.stringify({ year: dueYear, status: 'announced', sources: ['test fixture, corrected'], daysOff: [], workingDays: [] }));
+    const replaced = await admin('holidays', 'load', file, '--apply');
+    expect(replaced.stdout).not.toContain('flagged HOLIDAYS_UNCONFIRMED');
+    expect(replaced.stdout).toContain(`1 other case(s) waiting for review with a notice deadline in ${dueYear}: sent back to the fine stage to count it with this calendar\n`);
+    await eventually(inReviewWith(e.eventId, (f) => f.length === 1), 20_000, 'recounted with the replaced year');
 
     const reviewed = await admin('fines', 'amendments', 'review', '238/2026/NĐ-CP', '--note', 'test: read, no change to the loaded rows');
     expect(reviewed.stdout).toContain('1 case(s) flagged RULES_MAY_BE_OUTDATED sent back to the fine stage');
@@ -97,7 +105,7 @@ describe('re-assessment when legal data changes', () => {
     expect(third.fineAmount).toBe(19_000_000);
 
     const trail = await ctx.db.auditEntry.findMany({ where: { entityId: first.id, action: 'case.reassess' }, orderBy: { id: 'asc' } });
-    expect(trail.map((t) => t.reason)).toEqual([`holiday calendar ${dueYear} loaded`, 'amendment 238/2026/NĐ-CP reviewed: test: read, no change to the loaded rows']);
+    expect(trail.map((t) => t.reason)).toEqual([`holiday calendar ${dueYear} loaded`, `holiday calendar ${dueYear} loaded`, 'amendment 238/2026/NĐ-CP reviewed: test: read, no change to the loaded rows']);
     expect(trail.every((t) => t.actor === 'admin-cli:test')).toBe(true);
   });
 

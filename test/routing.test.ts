@@ -232,4 +232,24 @@ describe('routing in the fine stage and its settings', () => {
     expect((await ctx.db.owner.findFirstOrThrow({ where: { idNumber: '001099000001' } })).provinceCode).toBe('01');
     expect(await admin('site', 'set-province', 'ODD', 'TP.HCM')).toMatchObject({ code: 0, stdout: 'site ODD is in 79 Thành phố Hồ Chí Minh\n' });
   });
+
+  it('refuses a bare number that is one unit\'s code and another\'s plate code on every province argument, naming both; takes a number that is only a unit code', async () => {
+    // 51: unit code of Quảng Ngãi (Decision 19/2025/QĐ-TTg), plate code of TP. Hồ Chí Minh (Circular 51/2025/TT-BCA annex).
+    const ambiguous = 'error: province "51" is the unit code of Tỉnh Quảng Ngãi and a plate code of Thành phố Hồ Chí Minh: give the name of the province or city meant\n';
+    expect(await admin('site', 'set-province', 'ODD', '51')).toMatchObject({ code: 1, stdout: '', stderr: ambiguous });
+    expect(await admin('site', 'add', '--code', 'Y', '--name', 'y', '--address', 'y', '--province', ' 51 ')).toMatchObject({ code: 1, stderr: ambiguous });
+    expect(await admin('units', 'commune-police', 'set', '51', 'connected', '--reason', 'x')).toMatchObject({ code: 1, stderr: ambiguous });
+    expect(await admin('site', 'set-province', 'ODD', '79')).toMatchObject({
+      code: 1,
+      stderr: 'error: province "79" is the unit code of Thành phố Hồ Chí Minh and a plate code of Tỉnh Khánh Hòa: give the name of the province or city meant\n',
+    });
+    expect((await ctx.db.site.findUniqueOrThrow({ where: { code: 'ODD' } })).provinceCode).toBe('79');
+    expect(await ctx.db.site.findUnique({ where: { code: 'Y' } })).toBeNull();
+    expect(await ctx.db.communePoliceConnection.findUnique({ where: { provinceCode: '51' } })).toBeNull();
+
+    // 01 (Hà Nội) is no plate code (plate codes run 11–99): taken, and the name printed.
+    expect(await admin('site', 'set-province', 'ODD', '01')).toMatchObject({ code: 0, stdout: 'site ODD is in 01 Thành phố Hà Nội\n' });
+    expect(await admin('units', 'commune-police', 'set', '01', 'connected', '--reason', 'x')).toMatchObject({ code: 0, stdout: '01 Thành phố Hà Nội: commune police connected\n' });
+    expect(await admin('site', 'set-province', 'ODD', 'Quảng Ngãi')).toMatchObject({ code: 0, stdout: 'site ODD is in 51 Tỉnh Quảng Ngãi\n' });
+  });
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { TDb } from '../db/index.ts';
 import { appendAudit } from '../audit/index.ts';
 import { AppError } from '../shared/app-error.ts';
-import { matchAddressTail, matchProvince, provinceUnit } from '../units/index.ts';
+import { matchAddressTail, matchProvince, provinceArgument } from '../units/index.ts';
 import { parseInput } from './parse-input.ts';
 import { generateSecret, sealSecret } from './secret-box.ts';
 
@@ -39,19 +39,9 @@ export const ZCameraInput = z.object({
 
 type TDeps = { db: TDb; secretKey: Buffer; actor: string };
 
-/** The unit a site's province names, or INVALID_INPUT: a site is never stored without its unit. */
-const siteUnit = (province: string) => {
-  const code = matchProvince(province);
-  const unit = code === null ? undefined : provinceUnit(code);
-  if (!unit) {
-    throw new AppError('INVALID_INPUT', `province "${province}" names no province or centrally-run city; give its code or name (see "units list")`);
-  }
-  return unit;
-};
-
 export const addSite = async ({ db, actor }: TDeps, input: z.input<typeof ZSiteInput>) => {
   const data = parseInput(ZSiteInput, input);
-  const unit = siteUnit(data.province);
+  const unit = provinceArgument(data.province);
   return db.$transaction(async (tx) => {
     if (await tx.site.findUnique({ where: { code: data.code } })) throw new AppError('CONFLICT', `site ${data.code} already exists`);
     const site = await tx.site.create({ data: { ...data, province: unit.name, provinceCode: unit.code } });
@@ -62,7 +52,7 @@ export const addSite = async ({ db, actor }: TDeps, input: z.input<typeof ZSiteI
 
 /** Sets the unit of an existing site (one that no name matched when codes came in, or a correction). */
 export const setSiteProvince = async ({ db, actor }: Pick<TDeps, 'db' | 'actor'>, code: string, province: string) => {
-  const unit = siteUnit(province);
+  const unit = provinceArgument(province);
   return db.$transaction(async (tx) => {
     const site = await tx.site.findUnique({ where: { code } });
     if (!site) throw new AppError('NOT_FOUND', `site ${code} does not exist`);

@@ -2,7 +2,7 @@ import { LATE_CHARGE, PERIODS, type TPeriodName } from './periods.ts';
 import { addDays, addYears, daysBetween, endOfDay, vietnamDate, type TDay } from './vietnam-day.ts';
 import type { WorkCalendar } from './work-calendar.ts';
 
-/** A statutory deadline with what a notice prints after "Căn cứ". */
+/** A statutory deadline with its basis, worded as a notice is to print it after "Căn cứ" (no stage prints it yet). */
 export type TDeadline = {
   period: TPeriodName;
   /** The last day of the period in Vietnam, after any move to a working day. */

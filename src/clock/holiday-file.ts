@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-
-const ZDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a calendar date');
+import { ZCalendarDate } from './calendar-date.ts';
 
 const ZEntry = z
   .object({
-    date: ZDay,
+    date: ZCalendarDate,
     /** What the day is, in Vietnamese, e.g. "Tết Âm lịch (mùng 1 Tết)". */
     name: z.string().min(1),
     /** The provision or notice that makes it a day off (or a working day). */

@@ -2,6 +2,7 @@ import { appendAudit } from '../audit/index.ts';
 import type { TDb, TTx } from '../db/index.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { canonicalJson } from '../shared/canonical-json.ts';
+import { StampedCache } from '../shared/stamped-cache.ts';
 import { ZHolidayYear, type THolidayYear } from './holiday-file.ts';
 import { WorkCalendar } from './work-calendar.ts';
 
@@ -68,21 +69,21 @@ export const applyHolidayYear = async (db: TDb, year: THolidayYear, actor: strin
  * counted with it, not with the calendar it replaced.
  */
 export class CalendarCache {
-  private cached: { calendar: WorkCalendar; stamp: string } | undefined;
-  private loadedAt = 0;
+  private readonly cache: StampedCache<WorkCalendar>;
 
-  constructor(
-    private readonly db: TDb,
-    private readonly ttlMs = 60_000,
-  ) {}
+  constructor(db: TDb, ttlMs = 60_000) {
+    this.cache = new StampedCache(
+      async () => {
+        const [row] = await db.$queryRaw<{ stamp: string }[]>`
+          SELECT count(*) || '/' || coalesce(max(loaded_at)::text, '') AS stamp FROM holiday_year`;
+        return row!.stamp;
+      },
+      async () => new WorkCalendar(await loadHolidayYears(db)),
+      ttlMs,
+    );
+  }
 
-  async get(): Promise<WorkCalendar> {
-    const [row] = await this.db.$queryRaw<{ stamp: string }[]>`
-      SELECT count(*) || '/' || coalesce(max(loaded_at)::text, '') AS stamp FROM holiday_year`;
-    if (!this.cached || Date.now() - this.loadedAt > this.ttlMs || row!.stamp !== this.cached.stamp) {
-      this.cached = { calendar: new WorkCalendar(await loadHolidayYears(this.db)), stamp: row!.stamp };
-      this.loadedAt = Date.now();
-    }
-    return this.cached.calendar;
+  get(): Promise<WorkCalendar> {
+    return this.cache.get();
   }
 }

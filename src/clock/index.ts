@@ -1,3 +1,4 @@
+export { ZCalendarDate } from './calendar-date.ts';
 export { decisionDue, isPastLimitation, lateCharge, limitationEnds, noticeDue, ownerResponseDue, paymentDue } from './deadlines.ts';
 export type { TDeadline, TLateCharge } from './deadlines.ts';
 export { HOLIDAY_FILES_DIR, readHolidayFile, ZHolidayYear } from './holiday-file.ts';

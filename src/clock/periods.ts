@@ -21,7 +21,7 @@ export type TPeriod = {
   unit: 'days' | 'working-days' | 'years';
   /** The event the period runs from; its own day is not counted (BLDS 2015 Art 147.3). */
   from: string;
-  /** The provision that sets the period, as a notice prints it after "Căn cứ". */
+  /** The provision that sets the period, worded as a notice is to print it after "Căn cứ". */
   basis: string;
   /** Whether a last day that is a weekend day or holiday moves to the next working day (BLDS 2015 Art 148.5). */
   movesToWorkingDay: boolean;

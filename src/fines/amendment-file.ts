@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-
-const ZDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+import { ZCalendarDate } from '../clock/index.ts';
 
 /**
  * A known amending instrument whose rows are not (or not yet) in the fine tables: the
@@ -13,7 +12,7 @@ export const ZAmendmentFile = z
     decree: z.string().min(1),
     amends: z.string().min(1),
     title: z.string().min(1),
-    effectiveFrom: ZDate,
+    effectiveFrom: ZCalendarDate,
     /** Articles of `amends` reported touched; empty when unknown (then: every article). */
     articles: z.array(z.number().int().positive()),
     sourceNote: z.string().min(1),

@@ -64,15 +64,27 @@ export const applyAmendment = async (db: TDb, a: TAmendment, actor: string): Pro
   });
 
 /**
+ * A decree number as typed compared with a recorded one: case and spaces aside, Đ and D
+ * alike ("238/2026/ND-CP" is "238/2026/NĐ-CP"), because operators' keyboards and
+ * copied texts often lose the Đ.
+ */
+const decreeKey = (decree: string): string => decree.normalize('NFC').toUpperCase().replace(/Đ/g, 'D').replace(/\s+/g, '');
+
+/**
  * An operator's record that a pending amendment needs no new rows (its verified text
  * does not change the loaded ones): lifts RULES_MAY_BE_OUTDATED for cases assessed
- * from then on. Audited with the operator's note.
+ * from then on. Audited with the operator's note. Returns the decree as recorded.
  */
-export const reviewAmendment = async (db: TDb, decree: string, note: string, actor: string): Promise<void> =>
+export const reviewAmendment = async (db: TDb, decree: string, note: string, actor: string): Promise<string> =>
   db.$transaction(async (tx) => {
-    const a = (await listAmendments(tx)).find((s) => s.decree === decree);
-    if (!a) throw new AppError('NOT_FOUND', `no amendment ${decree} is recorded`);
-    if (a.status !== 'PENDING') throw new AppError('CONFLICT', `amendment ${decree} is already ${a.status.toLowerCase()}`);
-    await tx.ruleAmendment.update({ where: { decree }, data: { reviewedAt: new Date(), reviewNote: note } });
-    await appendAudit(tx, { actor, entityType: 'rule_amendment', entityId: decree, action: 'fines.amendment-review', reason: note });
+    const recorded = await listAmendments(tx);
+    const a = recorded.find((s) => decreeKey(s.decree) === decreeKey(decree));
+    if (!a) {
+      const known = recorded.length ? `recorded: ${recorded.map((s) => s.decree).join(', ')}` : 'none is recorded';
+      throw new AppError('NOT_FOUND', `no amendment ${decree} is recorded (${known})`);
+    }
+    if (a.status !== 'PENDING') throw new AppError('CONFLICT', `amendment ${a.decree} is already ${a.status.toLowerCase()}`);
+    await tx.ruleAmendment.update({ where: { decree: a.decree }, data: { reviewedAt: new Date(), reviewNote: note } });
+    await appendAudit(tx, { actor, entityType: 'rule_amendment', entityId: a.decree, action: 'fines.amendment-review', reason: note });
+    return a.decree;
   });

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { ZCalendarDate } from '../clock/index.ts';
 import { VehicleClass, Violation } from '../generated/prisma/enums.ts';
 import { AppError } from '../shared/app-error.ts';
 
@@ -41,8 +42,6 @@ export const ZConditions = z
   })
   .strict();
 
-const ZDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
-
 export const ZRuleRow = z
   .object({
     code: z.string().min(1),
@@ -58,8 +57,8 @@ export const ZRuleRow = z
     /** Absent for a clause that has no points (e.g. Art 21.4). */
     point: z.string().min(1).optional(),
     communeCompetent: z.boolean(),
-    effectiveFrom: ZDate.optional(),
-    effectiveTo: ZDate.nullable().optional(),
+    effectiveFrom: ZCalendarDate.optional(),
+    effectiveTo: ZCalendarDate.nullable().optional(),
     note: z.string().optional(),
   })
   .refine((r) => r.fineMin <= r.fineMax, { message: 'fineMin must not exceed fineMax', path: ['fineMax'] });
@@ -93,8 +92,8 @@ export const ZRuleFile = z.object({
    */
   amends: z.string().min(1).optional(),
   title: z.string().min(1),
-  effectiveFrom: ZDate,
-  effectiveTo: ZDate.nullable(),
+  effectiveFrom: ZCalendarDate,
+  effectiveTo: ZCalendarDate.nullable(),
   sourceNote: z.string(),
   rules: z.array(ZRuleRow).min(1),
   withdraws: z.array(ZWithdrawal).default([]),

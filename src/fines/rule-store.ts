@@ -3,6 +3,7 @@ import { AppError } from '../shared/app-error.ts';
 import { appendAudit } from '../audit/index.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { canonicalJson } from '../shared/canonical-json.ts';
+import { StampedCache } from '../shared/stamped-cache.ts';
 import { pendingAmendments } from './amendment-store.ts';
 import type { TPendingAmendment } from './outdated-rules.ts';
 import { ruleKey, type TConditions, type TFineRule, type TWithdrawal } from './rule-file.ts';
@@ -152,32 +153,30 @@ const addRules = async (tx: TTx, add: TFineRule[], actor: string): Promise<void>
  * with the old table again.
  */
 export class RuleCache {
-  private table: { rules: TFineRule[]; pending: TPendingAmendment[]; stamp: string } | undefined;
-  private loadedAt = 0;
+  private readonly cache: StampedCache<{ rules: TFineRule[]; pending: TPendingAmendment[] }>;
 
-  constructor(
-    private readonly db: TDb,
-    private readonly ttlMs = 60_000,
-  ) {}
+  constructor(db: TDb, ttlMs = 60_000) {
+    this.cache = new StampedCache(
+      async () => {
+        const [row] = await db.$queryRaw<{ stamp: string }[]>`
+          SELECT (SELECT count(*) || '/' || count(withdrawn_at) || '/' || coalesce(max(loaded_at)::text, '') || '/' || coalesce(max(withdrawn_at)::text, '') FROM fine_rule)
+            || '/' || (SELECT count(*) || '/' || count(reviewed_at) FROM rule_amendment) AS stamp`;
+        return row!.stamp;
+      },
+      async () => {
+        const [rules, pending] = await Promise.all([loadAllRules(db), pendingAmendments(db)]);
+        return { rules, pending };
+      },
+      ttlMs,
+    );
+  }
 
   async get(): Promise<TFineRule[]> {
-    return (await this.current()).rules;
+    return (await this.cache.get()).rules;
   }
 
   /** Amendments in force on some date whose rows are not loaded (see outdated-rules.ts). */
   async pendingAmendments(): Promise<TPendingAmendment[]> {
-    return (await this.current()).pending;
-  }
-
-  private async current() {
-    const [row] = await this.db.$queryRaw<{ stamp: string }[]>`
-      SELECT (SELECT count(*) || '/' || count(withdrawn_at) || '/' || coalesce(max(loaded_at)::text, '') || '/' || coalesce(max(withdrawn_at)::text, '') FROM fine_rule)
-        || '/' || (SELECT count(*) || '/' || count(reviewed_at) FROM rule_amendment) AS stamp`;
-    if (!this.table || Date.now() - this.loadedAt > this.ttlMs || row!.stamp !== this.table.stamp) {
-      const [rules, pending] = await Promise.all([loadAllRules(this.db), pendingAmendments(this.db)]);
-      this.table = { rules, pending, stamp: row!.stamp };
-      this.loadedAt = Date.now();
-    }
-    return this.table;
+    return (await this.cache.get()).pending;
   }
 }

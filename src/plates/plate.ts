@@ -78,6 +78,9 @@ const UNCERTAIN = {
   foreignThreeDigit: 'a foreign plate number has 2 digits; 3 digits are reported on some plates but not in the circular',
   seriesT: 'T is both an ordinary series letter and the temporary-registration symbol: check whether the registration is temporary',
   temporaryTFirst: 'T before the province code is the temporary layout of older circulars, not read in Circular 79/2024',
+  economicZone:
+    'CT and LB are read as economic-zone series (Cầu Treo, Hà Tĩnh; Lao Bảo, Quảng Trị) by inference from the zone names, not from Circular 79/2024: check the plate and its province code',
+  electricFourDigit: 'an MĐ (electric motorbike) series is issued with a 5-digit number; a 4-digit one is an old or misread plate',
 } as const;
 
 /**
@@ -155,10 +158,11 @@ export const parsePlate = (raw: string): TPlateResult => {
   if (letters.length === 1) {
     if (letters === 'R' && digits.length <= 5) return plain('TRAILER', `${region}R-${grouped(digits)}`);
     if (!SERIES_LETTERS.includes(letters)) return refuse(`${letters} is not a series letter`);
-    if (digits.length === 4) return plain('CAR_OLD_FOUR_DIGIT', `${region}${letters}-${digits}`);
+    const display = `${region}${letters}-${grouped(digits)}`;
+    // T with 4 or 5 digits alike: either may be an ordinary series or a temporary plate.
+    if (letters === TEMPORARY_SERIES && digits.length <= 5) return plain('TEMPORARY', display, UNCERTAIN.seriesT);
+    if (digits.length === 4) return plain('CAR_OLD_FOUR_DIGIT', display);
     if (digits.length === 5) {
-      const display = `${region}${letters}-${grouped(digits)}`;
-      if (letters === TEMPORARY_SERIES) return plain('TEMPORARY', display, UNCERTAIN.seriesT);
       // `NN L NNNNN` is both a car plate (30A-123.45) and an old motorbike plate with a
       // 4-digit number (36-B1 1234): the camera's vehicle class decides.
       return plain('CAR_OR_OLD_MOTORBIKE', display);
@@ -169,10 +173,13 @@ export const parsePlate = (raw: string): TPlateResult => {
       ? refuse('a motorbike series digit is 1–9')
       : plain('MOTORBIKE_LETTER_DIGIT', `${region}-${series} ${grouped(number)}`, null, series, number);
   }
-  if (letters === 'MĐ' && digits.length >= 5) {
+  if (letters === 'MĐ') {
+    // No source read excludes a 4-digit MĐ plate and a refused plate is a lost event, so
+    // it is accepted and flagged like any two-letter motorbike series with 4 digits.
     const series = digits.length === 6 ? `MĐ${digits[0]}` : 'MĐ';
-    const number = digits.slice(-5);
-    return plain('MOTORBIKE_TWO_LETTER', `${region}-${series} ${grouped(number)}`, null, series, number);
+    const number = digits.length === 6 ? digits.slice(1) : digits;
+    const uncertain = number.length === 4 ? UNCERTAIN.electricFourDigit : null;
+    return plain('MOTORBIKE_TWO_LETTER', `${region}-${series} ${grouped(number)}`, uncertain, series, number);
   }
   if (digits.length === 6) return refuse('a two-letter series is followed by 4 or 5 digits');
   if (letters === 'RM') return plain('TRAILER', `${region}RM-${grouped(digits)}`);
@@ -180,7 +187,7 @@ export const parsePlate = (raw: string): TPlateResult => {
     const format = letters === 'MK' || letters === 'CD' ? 'SPECIAL_SERIES_FOUR_WHEEL' : 'SPECIAL_SERIES';
     return plain(format, `${region}${letters}-${grouped(digits)}`);
   }
-  if (includes(ECONOMIC_ZONE_SERIES, letters)) return plain('ECONOMIC_ZONE', `${region}${letters}-${grouped(digits)}`);
+  if (includes(ECONOMIC_ZONE_SERIES, letters)) return plain('ECONOMIC_ZONE', `${region}${letters}-${grouped(digits)}`, UNCERTAIN.economicZone);
 
   const [first, second] = [letters[0] as string, letters[1] as string];
   if (SERIES_LETTERS.includes(first) && (MOTORBIKE_SECOND_LETTERS.includes(second) || second === 'G')) {

@@ -52,7 +52,8 @@ export const FOREIGN_SERIES = ['NG', 'QT', 'NN', 'CV'] as const;
  * validators; the article of Circular 79/2024/TT-BCA itself was not read, hieunguyen2604/
  * alpr-do-an-mon-hoc 01-vn-plate-standards.md §5.4 lists CT and LB among its symbols). LB is read as Lao Bảo (khu kinh tế - thương mại đặc biệt, Quảng Trị) and CT
  * as Cầu Treo (khu kinh tế cửa khẩu quốc tế, Hà Tĩnh): an inference from the zone names,
- * not from the circular's text (UNCERTAIN).
+ * not from the circular's text, so every CT or LB plate is accepted and flagged for an
+ * officer (plate.ts, UNCERTAIN.economicZone), whatever its province code.
  */
 export const ECONOMIC_ZONE_SERIES = ['CT', 'LB'] as const;
 

@@ -1,8 +1,7 @@
 import { appendAudit } from '../audit/index.ts';
 import type { TDb, TTx } from '../db/index.ts';
-import { AppError } from '../shared/app-error.ts';
-import { matchProvince } from './match-province.ts';
-import { provinceUnit, provinceUnits } from './province-units.ts';
+import { provinceArgument } from './province-argument.ts';
+import { provinceUnits } from './province-units.ts';
 
 /**
  * The units whose commune police are connected to the violation-handling system, among
@@ -22,9 +21,7 @@ export const setCommunePoliceConnected = async (
   connected: boolean,
   reason: string,
 ): Promise<{ code: string; name: string; changed: boolean }> => {
-  const code = matchProvince(province);
-  const unit = code === null ? undefined : provinceUnit(code);
-  if (!unit) throw new AppError('INVALID_INPUT', `"${province}" names no province or centrally-run city (see "units list")`);
+  const unit = provinceArgument(province);
   return db.$transaction(async (tx) => {
     const before = await tx.communePoliceConnection.findUnique({ where: { provinceCode: unit.code } });
     const was = before?.connected ?? false;

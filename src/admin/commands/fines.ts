@@ -1,6 +1,6 @@
 import { reassessCases } from '../../cases/index.ts';
 import { startOfDay } from '../../clock/index.ts';
-import { applyAmendment, applyRules, listAmendments, loadAllRules, planRules, readAmendmentFile, readRuleTable, reviewAmendment, ruleKey } from '../../fines/index.ts';
+import { applyAmendment, applyRules, listAmendments, loadAllRules, planRules, readAmendmentFile, readRuleTable, reviewAmendment, ruleKey, type TConditions } from '../../fines/index.ts';
 import { AppError } from '../../shared/app-error.ts';
 import type { TAdminDeps, TCommandGroup } from '../deps.ts';
 import { readInputFile } from '../input-file.ts';
@@ -17,6 +17,25 @@ export const reassessWithdrawn = async (deps: TAdminDeps): Promise<number> =>
  */
 const reassessOutdated = async (deps: TAdminDeps, why: string): Promise<number> =>
   reassessCases(deps.db, { select: { flag: 'RULES_MAY_BE_OUTDATED' }, actor: deps.actor, reason: why });
+
+const range = ({ min, max }: { min?: number; max?: number }): string =>
+  min === max && min !== undefined ? String(min) : max === undefined ? `${min ?? 0}+` : `${min ?? 0}-${max}`;
+
+/**
+ * A rule's conditions in one cell, so rows of one act that differ only there (6.4.k,
+ * 6.4.đ, 6.11.đ) tell apart: "expressway", "not-tunnel", "22:00-05:00", "over 5-9 km/h",
+ * "passengers 3+"; "-" when the row applies anywhere.
+ */
+const conditionsText = (c: TConditions): string => {
+  const parts: string[] = [];
+  for (const k of ['expressway', 'urban', 'residential', 'bridge', 'tunnel'] as const) {
+    if (c[k] !== undefined) parts.push(c[k] ? k : `not-${k}`);
+  }
+  if (c.localTime) parts.push(`${c.localTime.from}-${c.localTime.to}`);
+  if (c.speedOverKmh) parts.push(`over ${range(c.speedOverKmh)} km/h`);
+  if (c.passengers) parts.push(`passengers ${range(c.passengers)}`);
+  return parts.join(',') || '-';
+};
 
 export const finesCommands: TCommandGroup = (program, deps) => {
   const fines = program.command('fines').description('fine rule tables');
@@ -74,12 +93,13 @@ export const finesCommands: TCommandGroup = (program, deps) => {
           ruleKey(r),
           r.violation,
           r.vehicleClasses.join(','),
+          conditionsText(r.conditions),
           `${r.fineMin}–${r.fineMax}`,
           String(r.points),
           `${r.effectiveFrom}${r.effectiveTo ? `..${r.effectiveTo}` : ''}`,
           r.withdrawnAt ? `withdrawn ${r.withdrawnAt.toISOString().slice(0, 10)}: ${reasons.get(r.id!) ?? ''}` : 'in force',
         ]);
-      for (const line of tsv(['rule', 'violation', 'classes', 'VND', 'points', 'effective', 'status'], cells)) deps.out(line);
+      for (const line of tsv(['rule', 'violation', 'classes', 'conditions', 'VND', 'points', 'effective', 'status'], cells)) deps.out(line);
     });
 
   const amendments = fines.command('amendments').description('amending decrees known but not loaded as rule rows (cases after their date are flagged RULES_MAY_BE_OUTDATED)');
@@ -108,12 +128,12 @@ export const finesCommands: TCommandGroup = (program, deps) => {
   amendments
     .command('review')
     .description("record that a pending amendment's verified text needs no new rows (lifts the flag for cases assessed from now on)")
-    .argument('<decree>', 'e.g. 238/2026/NĐ-CP')
+    .argument('<decree>', 'e.g. 238/2026/NĐ-CP (D for Đ is accepted)')
     .requiredOption('--note <text>', 'what was checked, against which text')
     .action(async (decree: string, o: { note: string }) => {
-      await reviewAmendment(deps.db, decree, o.note, deps.actor);
-      deps.out(`${decree} reviewed`);
-      const n = await reassessOutdated(deps, `amendment ${decree} reviewed: ${o.note}`);
+      const recorded = await reviewAmendment(deps.db, decree, o.note, deps.actor);
+      deps.out(`${recorded} reviewed`);
+      const n = await reassessOutdated(deps, `amendment ${recorded} reviewed: ${o.note}`);
       if (n > 0) deps.out(`${n} case(s) flagged RULES_MAY_BE_OUTDATED sent back to the fine stage`);
     });
 };

@@ -5,15 +5,17 @@ import { readInputFile } from '../input-file.ts';
 import { tsv } from '../table.ts';
 
 /**
- * Cases waiting for review whose notice deadline was counted without this year's
- * calendar (flagged HOLIDAYS_UNCONFIRMED) or with the version of it just replaced (their
- * deadline falls in the year) go back to the fine stage, which counts them again.
+ * Cases waiting for review whose notice deadline was counted without a confirmed calendar
+ * (flagged HOLIDAYS_UNCONFIRMED, for this year or another) or may have been counted with
+ * the version of this year just replaced (their deadline falls in it) go back to the fine
+ * stage, which counts them again. The two groups are counted apart: the second is sent
+ * back whether or not its count changes.
  */
-const reassessForYear = async (deps: TAdminDeps, year: number): Promise<number> => {
+const reassessForYear = async (deps: TAdminDeps, year: number): Promise<{ flagged: number; inYear: number }> => {
   const reason = `holiday calendar ${year} loaded`;
   const flagged = await reassessCases(deps.db, { select: { flag: 'HOLIDAYS_UNCONFIRMED' }, actor: deps.actor, reason });
-  const inYear = { from: new Date(`${year}-01-01T00:00:00+07:00`), to: new Date(`${year + 1}-01-01T00:00:00+07:00`) };
-  return flagged + (await reassessCases(deps.db, { select: { noticeDue: inYear }, actor: deps.actor, reason }));
+  const range = { from: new Date(`${year}-01-01T00:00:00+07:00`), to: new Date(`${year + 1}-01-01T00:00:00+07:00`) };
+  return { flagged, inYear: await reassessCases(deps.db, { select: { noticeDue: range }, actor: deps.actor, reason }) };
 };
 
 export const holidaysCommands: TCommandGroup = (program, deps) => {
@@ -37,8 +39,9 @@ export const holidaysCommands: TCommandGroup = (program, deps) => {
       }
       await applyHolidayYear(deps.db, year, deps.actor);
       deps.out(`loaded ${year.year}: ${year.daysOff.length} day(s) off, ${year.workingDays.length} make-up working day(s)`);
-      const n = await reassessForYear(deps, year.year);
-      if (n > 0) deps.out(`${n} case(s) waiting for review had a deadline counted without this calendar: sent back to the fine stage`);
+      const { flagged, inYear } = await reassessForYear(deps, year.year);
+      if (flagged > 0) deps.out(`${flagged} case(s) waiting for review flagged HOLIDAYS_UNCONFIRMED: sent back to the fine stage`);
+      if (inYear > 0) deps.out(`${inYear} other case(s) waiting for review with a notice deadline in ${year.year}: sent back to the fine stage to count it with this calendar`);
     });
 
   holidays

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { addSite, listSites, setSiteProvince, SITE_KINDS, updateSite, type TSiteKinds } from '../../cameras/index.ts';
+import { AppError } from '../../shared/app-error.ts';
 import type { TCommandGroup } from '../deps.ts';
 import { tsv } from '../table.ts';
 
@@ -31,7 +32,7 @@ export const siteCommands: TCommandGroup = (program, deps) => {
     .requiredOption('--code <code>', 'site code, e.g. HCM-Q1-NGUYENHUE')
     .requiredOption('--name <name>', 'human name of the place')
     .requiredOption('--address <address>', 'road, ward/commune')
-    .requiredOption('--province <province>', 'province or centrally-run city: its code (79), name, pre-merger name or abbreviation (TP.HCM)')
+    .requiredOption('--province <province>', 'province or centrally-run city: its name, pre-merger name or abbreviation (TP.HCM), or its unit code (01); a number that is also a plate code (51, 79) is refused: give the name')
     .option('--lat <lat>', 'latitude', num)
     .option('--lng <lng>', 'longitude', num);
   for (const k of SITE_KINDS) add.option(`--${KIND_OPTIONS[k][0]}`, `the site is ${KIND_OPTIONS[k][1]}`, false);
@@ -49,7 +50,11 @@ export const siteCommands: TCommandGroup = (program, deps) => {
     update.option(`--${name}`, `the site is ${what}`).option(`--no-${name}`, `clears --${name}`);
   }
   update.action(async (o: { code: string } & Record<string, boolean | undefined>) => {
-    const s = await updateSite(deps, o.code, kindsOf(o));
+    const kinds = kindsOf(o);
+    if (SITE_KINDS.every((k) => kinds[k] === undefined)) {
+      throw new AppError('INVALID_INPUT', `nothing to change: give at least one of ${SITE_KINDS.map((k) => `--${KIND_OPTIONS[k][0]}`).join(', ')} or its --no- form`);
+    }
+    const s = await updateSite(deps, o.code, kinds);
     deps.out(`site ${s.code}: ${kindsText(s)}`);
   });
 
@@ -57,7 +62,7 @@ export const siteCommands: TCommandGroup = (program, deps) => {
     .command('set-province')
     .description("set a site's province (for sites no name matched when unit codes came in; audited)")
     .argument('<code>', 'site code')
-    .argument('<province>', 'unit code or name, e.g. 79 or "TP.HCM"')
+    .argument('<province>', 'name or unit code, e.g. "TP.HCM" or 01 (a number that is also a plate code is refused)')
     .action(async (code: string, province: string) => {
       const s = await setSiteProvince(deps, code, province);
       deps.out(`site ${s.code} is in ${s.provinceCode} ${s.province}`);

@@ -50,7 +50,7 @@ export const unitsCommands: TCommandGroup = (program, deps) => {
   commune
     .command('set')
     .description('record whether the commune police of a unit are connected (audited)')
-    .argument('<province>', 'unit code or name, e.g. 79 or "TP.HCM"')
+    .argument('<province>', 'name or unit code, e.g. "TP.HCM" or 01 (a number that is also a plate code is refused)')
     .argument('<state>', 'connected | not-connected')
     .requiredOption('--reason <reason>', 'why, for the audit log (e.g. the instruction that connected them)')
     .action(async (province: string, state: string, o: { reason: string }) => {
