@@ -3,7 +3,7 @@
 // secrets that nobody sees, and `npm run demo` issues fresh ones it keeps in memory.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { addAgency } from '../../src/accounts/index.ts';
+import { addAgency, addOfficer, resetOfficerPassword } from '../../src/accounts/index.ts';
 import { addCamera, addSite, generateSecret, rotateCameraSecret } from '../../src/cameras/index.ts';
 import type { TDb } from '../../src/db/client.ts';
 import { importRegistryCsv } from '../../src/registry/index.ts';
@@ -54,6 +54,27 @@ export const seedDemo = async (deps: TDeps) => {
   const registry = await importRegistryCsv(deps.db, readFileSync(join(import.meta.dirname, 'registry.csv'), 'utf8'), deps.actor);
   if (registry.errors.length) throw new Error(`demo registry: ${registry.errors.join('; ')}`);
   return { sites, cameras, registrations: registry.registrations.created };
+};
+
+/** Demo officers: a reviewer and a supervisor of the HCM division, a reviewer of Hà Nội (another agency's cases are hidden from them) and an admin. */
+export const DEMO_OFFICERS = [
+  { username: 'reviewer.hcm', fullName: 'Nguyễn Văn An', agency: 'PC08-HCM', roles: ['REVIEWER'] },
+  { username: 'supervisor.hcm', fullName: 'Trần Thị Bình', agency: 'PC08-HCM', roles: ['REVIEWER', 'SUPERVISOR'] },
+  { username: 'reviewer.hn', fullName: 'Lê Văn Cường', agency: 'PC08-HN', roles: ['REVIEWER'] },
+  { username: 'admin', fullName: 'Phạm Thị Dung', agency: 'C08', roles: ['ADMIN'] },
+] as const;
+
+/** Gives every demo officer a fresh random password (adding those missing) and returns them; nothing is written down. */
+export const issueDemoPasswords = async (deps: Omit<TDeps, 'secretKey'>): Promise<Map<string, string>> => {
+  const passwords = new Map<string, string>();
+  for (const o of DEMO_OFFICERS) {
+    const exists = await deps.db.officer.findUnique({ where: { username: o.username } });
+    const password = exists
+      ? await resetOfficerPassword(deps, o.username)
+      : (await addOfficer(deps, { ...o, roles: [...o.roles] })).generatedPassword;
+    passwords.set(o.username, password!);
+  }
+  return passwords;
 };
 
 /** Gives every demo camera a fresh random secret (audited as a rotation) and returns them. */
