@@ -49,6 +49,12 @@ beforeAll(async () => {
   app.post('/decide', express.json(), express.urlencoded({ extended: false }), requireOfficer(), csrfProtection, (_req, res) => {
     res.json({ ok: true, via: (res.locals.principal as TPrincipal).via });
   });
+  // A sub-app mounted under the app finds the auth dependencies through its parent.
+  const sub = express();
+  sub.get('/whoami', requireOfficer(), (_req, res) => {
+    res.json({ username: (res.locals.principal as TPrincipal).username });
+  });
+  app.use('/sub', sub);
   app.use(errorHandler);
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
@@ -175,6 +181,7 @@ describe('sessions', () => {
     const ids = await ctx.db.agency.findMany({ where: { code: { in: ['C08', 'C08-CT2'] } } });
     expect(principal).toMatchObject({ username: 'sup1', agencyCode: 'C08', roles: ['SUPERVISOR'], via: 'bearer' });
     expect(principal.scopeAgencyIds.sort()).toEqual(ids.map((a) => a.id).sort());
+    expect(await (await fetch(`${extraBase}/sub/whoami`, { headers: { authorization: `Bearer ${sup.token}` } })).json()).toEqual({ username: 'sup1' });
   });
 
   it('CSRF: a cookie post needs the token (header or form field); a bearer post does not', async () => {

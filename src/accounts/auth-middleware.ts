@@ -11,9 +11,11 @@ export const sessionCookieName = (secure: boolean) => (secure ? '__Host-pn_sessi
 /** The app's auth dependencies: createApp puts them in app.locals, so the middlewares keep the plain RequestHandler shape. */
 export type TAuthLocals = TAuthDeps & { secureCookies: boolean };
 const authOf = (req: Request): TAuthLocals => {
-  const auth = req.app.locals.auth as TAuthLocals | undefined;
-  if (!auth) throw new Error('app.locals.auth is not set: createApp installs it');
-  return auth;
+  // A mounted sub-app (express()) has locals of its own: look up through its parents.
+  for (let app: (typeof req.app & { parent?: typeof req.app }) | undefined = req.app; app; app = app.parent) {
+    if (app.locals.auth) return app.locals.auth as TAuthLocals;
+  }
+  throw new Error('app.locals.auth is not set: createApp installs it');
 };
 
 const cookieValue = (req: Request, name: string): string | undefined => {
@@ -83,7 +85,8 @@ const sameToken = (given: unknown, expected: string) => {
  * CSRF protection for requests the session cookie authenticates: a synchronizer token
  * kept in the session row, sent back as X-CSRF-Token or a form's `_csrf` field. A bearer
  * call skips it (a browser never adds an Authorization header on its own), as does a
- * request with no session at all (the route's requireOfficer refuses it).
+ * request with no session at all (the route's requireOfficer refuses it). For the form
+ * field, mount it after the body parser (express.urlencoded).
  */
 export const csrfProtection: RequestHandler = async (req, res, next) => {
   if (SAFE_METHODS.has(req.method)) return next();
