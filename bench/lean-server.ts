@@ -43,7 +43,7 @@ const cameraOf = (code: string): Promise<TCamera | undefined> => {
   if (!hit) {
     hit = pool
       .query<{ id: string; site_id: string; agency: string; secret_encrypted: string }>(
-        'SELECT id, site_id, agency, secret_encrypted FROM camera WHERE code = $1',
+        'SELECT c.id, c.site_id, a.name AS agency, c.secret_encrypted FROM camera c JOIN agency a ON a.id = c.agency_id WHERE c.code = $1',
         [code],
       )
       .then(({ rows: [row] }) => row && { id: row.id, siteId: row.site_id, agency: row.agency, secret: openSecret(secretKey, row.secret_encrypted) });

@@ -4,6 +4,7 @@
 // concurrency where BullMQ does best here (100), so the baseline is not handicapped.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
+import { addAgency } from '../src/accounts/index.ts';
 import { join } from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -97,7 +98,8 @@ export const runPipelineBench = async (n: number, concurrency: number, noopConcu
   try {
     const deps = { db, secretKey: randomBytes(32), actor: 'bench' };
     await addSite(deps, { code: 'BENCH', name: 'Bench', address: 'n/a', province: 'TP. Hồ Chí Minh' });
-    const { camera } = await addCamera(deps, { code: 'BENCH-CAM', siteCode: 'BENCH', agency: 'Phòng CSGT Công an TP. Hồ Chí Minh', certNumber: 'b', certExpiresAt: new Date(Date.now() + 86400_000), secret: 'x'.repeat(40) });
+    const agency = await addAgency(deps, { code: 'PC08-HCM', name: 'Phòng CSGT Công an TP. Hồ Chí Minh', province: '79' });
+    const { camera } = await addCamera(deps, { code: 'BENCH-CAM', siteCode: 'BENCH', agency: agency.code, certNumber: 'b', certExpiresAt: new Date(Date.now() + 86400_000), secret: 'x'.repeat(40) });
     await applyRules(db, readRuleFile(join(RULE_TABLES_DIR, 'decree-168-2024.json')), 'bench');
     for (const f of readdirSync(HOLIDAY_FILES_DIR).filter((x) => x.endsWith('.json'))) await applyHolidayYear(db, readHolidayFile(join(HOLIDAY_FILES_DIR, f)), 'bench');
     await seedRegistry(client, n);
@@ -111,7 +113,8 @@ export const runPipelineBench = async (n: number, concurrency: number, noopConcu
           cameraId: camera.id,
           cameraCode: camera.code,
           siteId: camera.siteId,
-          detectingUnit: camera.agency,
+          detectingUnit: agency.name,
+          detectingAgencyId: agency.id,
           payloadSha256: 'bench',
           capturedAt,
           event: {

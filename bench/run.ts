@@ -14,6 +14,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { addAgency } from '../src/accounts/index.ts';
 import { addCamera, addSite } from '../src/cameras/index.ts';
 import { createDb } from '../src/db/client.ts';
 import { createDatabase, dropDatabase } from '../src/db/ensure-database.ts';
@@ -167,7 +168,8 @@ const setUp = async (): Promise<{ servers: Partial<Record<TTarget, TServer>>; ba
   const db = createDb(dbUrl, 2);
   const deps = { db, secretKey: Buffer.from(KEY, 'base64'), actor: 'bench' };
   await addSite(deps, { code: 'BENCH', name: 'Bench site', address: 'n/a', province: 'TP. Hồ Chí Minh' });
-  await addCamera(deps, { code: 'BENCH-CAM', siteCode: 'BENCH', agency: 'bench', certNumber: 'b', certExpiresAt: new Date(Date.now() + 86400_000), secret: SECRET });
+  await addAgency(deps, { code: 'BENCH', name: 'Bench agency', province: '79' });
+  await addCamera(deps, { code: 'BENCH-CAM', siteCode: 'BENCH', agency: 'BENCH', certNumber: 'b', certExpiresAt: new Date(Date.now() + 86400_000), secret: SECRET });
   await db.$disconnect();
   if (PROFILE) mkdirSync(PROFILE_DIR, { recursive: true });
   await warmStore(join(evidenceDir, 'api'));

@@ -4,7 +4,7 @@
 // they became, and keeps running until Ctrl-C.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
-import { issueDemoSecrets } from '../prisma/demo/demo-data.ts';
+import { issueDemoPasswords, issueDemoSecrets } from '../prisma/demo/demo-data.ts';
 import { config } from '../src/config/index.ts';
 import { createDb } from '../src/db/client.ts';
 import { postEvent } from './camera-client.ts';
@@ -81,6 +81,7 @@ for (let i = 0; i < 100; i++) {
   await new Promise((r) => setTimeout(r, 200));
 }
 const cases = await db.case.findMany({ where: { updatedAt: { gte: since } }, orderBy: { firstCapturedAt: 'asc' }, include: { site: true, owner: true } });
+const passwords = await issueDemoPasswords({ db, actor: 'demo' });
 await db.$disconnect();
 process.stdout.write('\nCases from these events:\n');
 for (const c of cases) {
@@ -91,4 +92,6 @@ for (const c of cases) {
       `      handled by: ${c.handlingUnit}; notice due ${c.noticeDueAt?.toISOString().slice(0, 10)}\n`,
   );
 }
+process.stdout.write(`\nOfficers (fresh passwords, shown once; sign in at ${baseUrl}/login, then ${baseUrl}/review):\n`);
+for (const [username, password] of passwords) process.stdout.write(`  ${username.padEnd(16)} ${password}\n`);
 process.stdout.write(`\nAPI on ${baseUrl} (docs: ${baseUrl}/docs). Ctrl-C stops everything.\n`);

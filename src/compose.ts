@@ -1,6 +1,7 @@
 // The one composition root: the API, the workers, the admin CLI, the tests and the bench
 // build their parts here, from one configuration, so each part is wired once.
 import type { Redis } from 'ioredis';
+import type { TAuthLocals } from './accounts/index.ts';
 import { checkpointMarginMs, checkpointSummary, verifyAudit, writeCheckpoint, type TEntityRef } from './audit/index.ts';
 import { CameraDirectory } from './cameras/index.ts';
 import { CASE_MACHINE, pipelineStages, reassessStale } from './cases/index.ts';
@@ -47,6 +48,8 @@ export type TComposeOptions = {
   db?: TDb;
   registry?: VehicleRegistry;
   rules?: RuleCache;
+  /** The clock officers' sessions and lock-outs read (tests move it instead of sleeping). */
+  now?: () => Date;
 };
 
 export const compose = (cfg: TConfig, opts: TComposeOptions) => {
@@ -181,6 +184,23 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
     () => new CameraDirectory(db(), cfg.CAMERA_SECRET_KEY, cfg.CAMERA_CACHE_TTL_MS, { unknownCacheBytes: cfg.CAMERA_UNKNOWN_CACHE_KB * 1024 }),
   );
   const eventWriter = lazy(() => new EventWriter(db()));
+  const auth = lazy(
+    (): TAuthLocals => ({
+      db: db(),
+      redis: redis(),
+      prefix: cfg.QUEUE_PREFIX,
+      now: opts.now ?? (() => new Date()),
+      secureCookies: cfg.NODE_ENV === 'production',
+      rules: {
+        idleMs: cfg.SESSION_IDLE_MINUTES * 60_000,
+        absoluteMs: cfg.SESSION_ABSOLUTE_HOURS * 3_600_000,
+        maxFailures: cfg.LOGIN_MAX_FAILURES,
+        lockoutMs: cfg.LOGIN_LOCKOUT_MINUTES * 60_000,
+        perUser: { points: cfg.LOGIN_RATE_PER_USER, windowSeconds: cfg.LOGIN_RATE_WINDOW_SECONDS },
+        perIp: { points: cfg.LOGIN_RATE_PER_IP, windowSeconds: cfg.LOGIN_RATE_WINDOW_SECONDS },
+      },
+    }),
+  );
   const app = lazy(() =>
     createApp({
       db: db(),
@@ -188,6 +208,7 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
       logger,
       ingestLimits: { bodyLimitBytes: cfg.BODY_LIMIT_BYTES, bodyBudgetBytes: cfg.BODY_BUDGET_BYTES, bodyReadTimeoutMs: cfg.BODY_READ_TIMEOUT_MS },
       ingestMetrics: { metrics: metrics(), cameraLabel: cfg.METRICS_CAMERA_LABEL },
+      auth: auth(),
       ingest: {
         db: db(),
         writer: eventWriter(),
@@ -220,6 +241,7 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
     maintenanceTasks,
     cameras,
     eventWriter,
+    auth,
     app,
     /** The API's HTTP server (not listening yet). */
     apiServer: () => createApiServer(app(), logger),

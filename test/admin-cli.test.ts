@@ -58,7 +58,8 @@ afterAll(async () => {
 describe('admin CLI: sites and cameras', () => {
   it('adds a site and a camera, prints a generated secret once and stores it only encrypted', async () => {
     expect((await admin('site', 'add', '--code', 'S1', '--name', 'Cầu Sài Gòn', '--address', 'Xa lộ Hà Nội', '--province', 'TP. Hồ Chí Minh', '--expressway')).code).toBe(0);
-    const added = await admin('camera', 'add', '--code', 'C1', '--site', 'S1', '--agency', 'Phòng CSGT', '--cert-number', 'KD-1', '--cert-expires', '2099-12-31');
+    expect((await admin('agency', 'add', '--code', 'PC08-HCM', '--name', 'Phòng CSGT Công an TP. Hồ Chí Minh', '--province', '79')).code).toBe(0);
+    const added = await admin('camera', 'add', '--code', 'C1', '--site', 'S1', '--agency', 'PC08-HCM', '--cert-number', 'KD-1', '--cert-expires', '2099-12-31');
     expect(added.code).toBe(0);
     const secret = /secret \(shown once.*\): ([0-9a-f]{64})/.exec(added.stdout)?.[1];
     expect(secret).toBeDefined();
@@ -69,7 +70,7 @@ describe('admin CLI: sites and cameras', () => {
 
     const list = await admin('camera', 'list');
     expect(list.stdout.split('\n')[0]).toBe('code\tstatus\tsite\troad\tcertificate\tcert expires\tagency');
-    expect(list.stdout).toContain('C1\tACTIVE\tS1\texpressway\tKD-1\t2099-12-31\tPhòng CSGT');
+    expect(list.stdout).toContain('C1\tACTIVE\tS1\texpressway\tKD-1\t2099-12-31\tPC08-HCM');
     expect(list.stdout).not.toContain(secret!);
 
     const sites = await admin('site', 'list');
@@ -84,20 +85,20 @@ describe('admin CLI: sites and cameras', () => {
   });
 
   it('refuses a duplicate camera, an unknown site or a short secret with one clean error line', async () => {
-    const dup = await admin('camera', 'add', '--code', 'C1', '--site', 'S1', '--agency', 'x', '--cert-number', 'y', '--cert-expires', '2099-01-01');
+    const dup = await admin('camera', 'add', '--code', 'C1', '--site', 'S1', '--agency', 'PC08-HCM', '--cert-number', 'y', '--cert-expires', '2099-01-01');
     expect(dup).toMatchObject({ code: 1, stderr: 'error: camera C1 already exists\n' });
-    const noSite = await admin('camera', 'add', '--code', 'C9', '--site', 'NOPE', '--agency', 'x', '--cert-number', 'y', '--cert-expires', '2099-01-01');
+    const noSite = await admin('camera', 'add', '--code', 'C9', '--site', 'NOPE', '--agency', 'PC08-HCM', '--cert-number', 'y', '--cert-expires', '2099-01-01');
     expect(noSite).toMatchObject({ code: 1, stderr: 'error: site NOPE does not exist; add it with "site add"\n' });
-    const shortSecret = await admin('camera', 'add', '--code', 'C9', '--site', 'S1', '--agency', 'x', '--cert-number', 'y', '--cert-expires', '2099-01-01', '--secret', 'short');
+    const shortSecret = await admin('camera', 'add', '--code', 'C9', '--site', 'S1', '--agency', 'PC08-HCM', '--cert-number', 'y', '--cert-expires', '2099-01-01', '--secret', 'short');
     expect(shortSecret).toMatchObject({ code: 1, stderr: 'error: secret: a camera secret has at least 32 characters\n' });
-    const badDate = await admin('camera', 'add', '--code', 'C9', '--site', 'S1', '--agency', 'x', '--cert-number', 'y', '--cert-expires', 'next year');
+    const badDate = await admin('camera', 'add', '--code', 'C9', '--site', 'S1', '--agency', 'PC08-HCM', '--cert-number', 'y', '--cert-expires', 'next year');
     expect(badDate.code).toBe(1);
     expect(badDate.stderr).toMatch(/^error: option '--cert-expires <date>' argument 'next year' is invalid/);
     expect(await ctx.db.camera.count({ where: { code: 'C9' } })).toBe(0);
   });
 
   it('reads a secret from standard input or a file, so it stays out of ps and shell history', async () => {
-    const fromStdin = await run(['camera', 'add', '--code', 'C2', '--site', 'S1', '--agency', 'x', '--cert-number', 'y', '--cert-expires', '2099-01-01', '--secret-stdin'], {
+    const fromStdin = await run(['camera', 'add', '--code', 'C2', '--site', 'S1', '--agency', 'PC08-HCM', '--cert-number', 'y', '--cert-expires', '2099-01-01', '--secret-stdin'], {
       readStdin: async () => `${SECRET}\n`,
     });
     expect(fromStdin).toMatchObject({ code: 0, stdout: 'camera C2 added\n', stderr: '' });
@@ -119,7 +120,7 @@ describe('admin CLI: sites and cameras', () => {
   });
 
   it('refuses a camera whose certificate has already expired unless --force, and then warns', async () => {
-    const args = ['camera', 'add', '--code', 'C3', '--site', 'S1', '--agency', 'x', '--cert-number', 'y', '--cert-expires', '2020-01-01', '--secret', SECRET];
+    const args = ['camera', 'add', '--code', 'C3', '--site', 'S1', '--agency', 'PC08-HCM', '--cert-number', 'y', '--cert-expires', '2020-01-01', '--secret', SECRET];
     const refused = await admin(...args);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/^error: the calibration certificate expired on 2020-01-01: .*add --force/);

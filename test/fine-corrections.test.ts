@@ -11,7 +11,7 @@ import { reassessCases } from '../src/cases/index.ts';
 import { applyRules, readRuleTable, RULE_TABLES_DIR, RuleCache } from '../src/fines/index.ts';
 import { importRegistryCsv } from '../src/registry/index.ts';
 import { loadTestHolidays } from './support/holidays.ts';
-import { CAMERA_SECRET, createTestContext, SECRET_KEY, seedSite, startApi, startPipeline, type TTestContext } from './support/context.ts';
+import { CAMERA_SECRET, createTestContext, SECRET_KEY, seedSite, startApi, startPipeline, type TTestContext, ensureTestAgency } from './support/context.ts';
 import { eventually, makeEvent } from './support/events.ts';
 
 /** The Decree 168 table as deployed databases first loaded it, before the corrections. */
@@ -173,7 +173,7 @@ describe('correcting a loaded fine table', () => {
     expect(added.code).toBe(0);
     expect((await run('site', 'list')).stdout).toMatch(/HAM-THU-THIEM\t.*tunnel/);
     const deps = { db: ctx.db, secretKey: SECRET_KEY, actor: 'test' };
-    await addCamera(deps, { code: 'HAM-CAM', siteCode: 'HAM-THU-THIEM', agency: 'Phòng CSGT Công an TP. Hồ Chí Minh', certNumber: 'KD-HAM', certExpiresAt: new Date(Date.now() + 365 * 86_400_000), secret: CAMERA_SECRET });
+    await addCamera(deps, { code: 'HAM-CAM', siteCode: 'HAM-THU-THIEM', agency: (await ensureTestAgency(ctx.db)).code, certNumber: 'KD-HAM', certExpiresAt: new Date(Date.now() + 365 * 86_400_000), secret: CAMERA_SECRET });
     const p = startPipeline(ctx);
     closers.push(p.stop);
     const e = makeEvent({ violation: 'FORBIDDEN_U_TURN', plate: { text: '51F-200.02', confidence: 0.95, color: 'WHITE' }, signalPhase: undefined });

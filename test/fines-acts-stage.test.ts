@@ -7,7 +7,7 @@ import type { TServices } from '../src/compose.ts';
 import { applyRules, readRuleFile, RULE_TABLES_DIR, ruleTableFiles } from '../src/fines/index.ts';
 import { Violation } from '../src/generated/prisma/enums.ts';
 import { importRegistryCsv } from '../src/registry/index.ts';
-import { CAMERA_SECRET, createTestContext, SECRET_KEY, startApi, startPipeline, testServices, type TTestContext } from './support/context.ts';
+import { CAMERA_SECRET, createTestContext, SECRET_KEY, startApi, startPipeline, testServices, type TTestContext, ensureTestAgency } from './support/context.ts';
 import { eventually, makeEvent } from './support/events.ts';
 import { loadTestHolidays } from './support/holidays.ts';
 
@@ -86,7 +86,7 @@ describe('site facts through the admin CLI and the fine stage', () => {
     await addCamera({ db: ctx.db, secretKey: SECRET_KEY, actor: 'test' }, {
       code: 'CAU-SG-1',
       siteCode: 'HCM-CAU-SG',
-      agency: 'Phòng CSGT Công an TP. Hồ Chí Minh',
+      agency: (await ensureTestAgency(ctx.db)).code,
       certNumber: 'KD-CAU-SG-1',
       certExpiresAt: new Date(Date.now() + 365 * 86400_000),
       secret: CAMERA_SECRET,

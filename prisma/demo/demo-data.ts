@@ -3,6 +3,7 @@
 // secrets that nobody sees, and `npm run demo` issues fresh ones it keeps in memory.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { addAgency, addOfficer, resetOfficerPassword } from '../../src/accounts/index.ts';
 import { addCamera, addSite, generateSecret, rotateCameraSecret } from '../../src/cameras/index.ts';
 import type { TDb } from '../../src/db/client.ts';
 import { importRegistryCsv } from '../../src/registry/index.ts';
@@ -15,15 +16,26 @@ export const DEMO_SITES = [
   { code: 'CT-HCM-LT-KM25', name: 'Cao tốc TP.HCM – Long Thành, Km 25', address: 'Xã Long Phước', province: 'Đồng Nai', latitude: 10.7952, longitude: 106.9124, isExpressway: true },
 ] as const;
 
+/** The agencies operating the demo cameras; a parent comes before its children. (PC08: a province's traffic police division; C08: the national department.) */
+export const DEMO_AGENCIES = [
+  { code: 'C08', name: 'Cục Cảnh sát giao thông', province: '01', kind: 'TRAFFIC_POLICE_DEPARTMENT' },
+  { code: 'C08-CT2', name: 'Cục CSGT – Đội Tuần tra cao tốc số 2', province: 'Đồng Nai', kind: 'EXPRESSWAY_PATROL', parent: 'C08' },
+  { code: 'PC08-HCM', name: 'Phòng CSGT Công an TP. Hồ Chí Minh', province: '79', kind: 'PROVINCIAL_TRAFFIC_POLICE' },
+  { code: 'PC08-HN', name: 'Phòng CSGT Công an TP. Hà Nội', province: '01', kind: 'PROVINCIAL_TRAFFIC_POLICE' },
+] as const;
+
 export const DEMO_CAMERAS = [
-  { code: 'CAM-HCM-001', siteCode: 'HCM-Q1-NGUYENHUE-LELOI', agency: 'Phòng CSGT Công an TP. Hồ Chí Minh' },
-  { code: 'CAM-HCM-002', siteCode: 'HCM-Q1-NGUYENHUE-LELOI', agency: 'Phòng CSGT Công an TP. Hồ Chí Minh' },
-  { code: 'CAM-HN-001', siteCode: 'HN-CAUGIAY-XUANTHUY', agency: 'Phòng CSGT Công an TP. Hà Nội' },
-  { code: 'CAM-CT-001', siteCode: 'CT-HCM-LT-KM25', agency: 'Cục CSGT – Đội Tuần tra cao tốc số 2' },
+  { code: 'CAM-HCM-001', siteCode: 'HCM-Q1-NGUYENHUE-LELOI', agency: 'PC08-HCM' },
+  { code: 'CAM-HCM-002', siteCode: 'HCM-Q1-NGUYENHUE-LELOI', agency: 'PC08-HCM' },
+  { code: 'CAM-HN-001', siteCode: 'HN-CAUGIAY-XUANTHUY', agency: 'PC08-HN' },
+  { code: 'CAM-CT-001', siteCode: 'CT-HCM-LT-KM25', agency: 'C08-CT2' },
 ] as const;
 
 /** Adds whatever of the demo data is missing; returns how much it added. */
 export const seedDemo = async (deps: TDeps) => {
+  for (const agency of DEMO_AGENCIES) {
+    if (!(await deps.db.agency.findUnique({ where: { code: agency.code } }))) await addAgency(deps, agency);
+  }
   let sites = 0;
   for (const site of DEMO_SITES) {
     if (await deps.db.site.findUnique({ where: { code: site.code } })) continue;
@@ -42,6 +54,27 @@ export const seedDemo = async (deps: TDeps) => {
   const registry = await importRegistryCsv(deps.db, readFileSync(join(import.meta.dirname, 'registry.csv'), 'utf8'), deps.actor);
   if (registry.errors.length) throw new Error(`demo registry: ${registry.errors.join('; ')}`);
   return { sites, cameras, registrations: registry.registrations.created };
+};
+
+/** Demo officers: a reviewer and a supervisor of the HCM division, a reviewer of Hà Nội (another agency's cases are hidden from them) and an admin. */
+export const DEMO_OFFICERS = [
+  { username: 'reviewer.hcm', fullName: 'Nguyễn Văn An', agency: 'PC08-HCM', roles: ['REVIEWER'] },
+  { username: 'supervisor.hcm', fullName: 'Trần Thị Bình', agency: 'PC08-HCM', roles: ['REVIEWER', 'SUPERVISOR'] },
+  { username: 'reviewer.hn', fullName: 'Lê Văn Cường', agency: 'PC08-HN', roles: ['REVIEWER'] },
+  { username: 'admin', fullName: 'Phạm Thị Dung', agency: 'C08', roles: ['ADMIN'] },
+] as const;
+
+/** Gives every demo officer a fresh random password (adding those missing) and returns them; nothing is written down. */
+export const issueDemoPasswords = async (deps: Omit<TDeps, 'secretKey'>): Promise<Map<string, string>> => {
+  const passwords = new Map<string, string>();
+  for (const o of DEMO_OFFICERS) {
+    const exists = await deps.db.officer.findUnique({ where: { username: o.username } });
+    const password = exists
+      ? await resetOfficerPassword(deps, o.username)
+      : (await addOfficer(deps, { ...o, roles: [...o.roles] })).generatedPassword;
+    passwords.set(o.username, password!);
+  }
+  return passwords;
 };
 
 /** Gives every demo camera a fresh random secret (audited as a rotation) and returns them. */

@@ -3,7 +3,8 @@ import type { TDb } from '../db/index.ts';
 import { appendAudit } from '../audit/index.ts';
 import { AppError } from '../shared/app-error.ts';
 import { matchAddressTail, matchProvince, provinceArgument } from '../units/index.ts';
-import { parseInput } from './parse-input.ts';
+import { agencyByCode } from '../accounts/agencies.ts';
+import { parseInput } from '../shared/parse-input.ts';
 import { generateSecret, sealSecret } from './secret-box.ts';
 
 /** The kinds of place a site can be; each decides which provision fines some acts there. */
@@ -31,7 +32,8 @@ const ZCameraSecret = z.string().min(32, 'a camera secret has at least 32 charac
 export const ZCameraInput = z.object({
   code: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits and . _ - only'),
   siteCode: z.string().min(1),
-  agency: z.string().min(1).max(200),
+  /** Code of the agency (see "agency add") that operates the camera. */
+  agency: z.string().min(1).max(64),
   certNumber: z.string().min(1).max(100),
   certExpiresAt: z.coerce.date(),
   secret: ZCameraSecret.optional(),
@@ -120,11 +122,12 @@ export const addCamera = async ({ db, secretKey, actor }: TDeps, input: z.input<
     const site = await tx.site.findUnique({ where: { code: data.siteCode } });
     if (!site) throw new AppError('NOT_FOUND', `site ${data.siteCode} does not exist; add it with "site add"`);
     if (await tx.camera.findUnique({ where: { code: data.code } })) throw new AppError('CONFLICT', `camera ${data.code} already exists`);
+    const agency = await agencyByCode(tx, data.agency);
     const camera = await tx.camera.create({
       data: {
         code: data.code,
         siteId: site.id,
-        agency: data.agency,
+        agencyId: agency.id,
         certNumber: data.certNumber,
         certExpiresAt: data.certExpiresAt,
         secretEncrypted: sealSecret(secretKey, secret),
@@ -136,7 +139,7 @@ export const addCamera = async ({ db, secretKey, actor }: TDeps, input: z.input<
       entityId: camera.id,
       action: 'camera.add',
       toState: 'ACTIVE',
-      data: { code: camera.code, site: site.code, certNumber: camera.certNumber, certExpiresAt: camera.certExpiresAt.toISOString() },
+      data: { code: camera.code, site: site.code, agency: agency.code, certNumber: camera.certNumber, certExpiresAt: camera.certExpiresAt.toISOString() },
     });
     return { camera, generatedSecret: data.secret ? undefined : secret };
   });
@@ -151,7 +154,7 @@ export const listSites = (db: TDb) =>
 export const listCameras = (db: TDb) =>
   db.camera.findMany({
     orderBy: { code: 'asc' },
-    select: { code: true, status: true, agency: true, certNumber: true, certExpiresAt: true, site: { select: { code: true, isExpressway: true } } },
+    select: { code: true, status: true, agency: { select: { code: true } }, certNumber: true, certExpiresAt: true, site: { select: { code: true, isExpressway: true } } },
   });
 
 const findCamera = async (tx: Pick<TDb, 'camera'>, code: string) => {

@@ -10,7 +10,8 @@ export type TCameraAuth = {
   id: string;
   code: string;
   siteId: string;
-  /** The detecting unit that operates the camera. */
+  /** The agency (detecting unit) that operates the camera: its id, and its name as notices print it. */
+  agencyId: string;
   agency: string;
   active: boolean;
   secret: Buffer;
@@ -96,7 +97,7 @@ export class CameraDirectory {
     c.queries++;
     c.peakQueriesInFlight = Math.max(c.peakQueriesInFlight, ++c.inFlight);
     try {
-      const rows = await this.db.camera.findMany({ where: { code: { in: [...new Set(codes)] } } });
+      const rows = await this.db.camera.findMany({ where: { code: { in: [...new Set(codes)] } }, include: { agency: { select: { name: true } } } });
       const byCode = new Map(rows.map((row) => [row.code, row]));
       return codes.map((code) => {
         const row = byCode.get(code);
@@ -105,7 +106,8 @@ export class CameraDirectory {
               id: row.id,
               code: row.code,
               siteId: row.siteId,
-              agency: row.agency,
+              agencyId: row.agencyId,
+              agency: row.agency.name,
               active: row.status === 'ACTIVE',
               secret: openSecret(this.secretKey, row.secretEncrypted),
               certExpiresAt: row.certExpiresAt,

@@ -126,9 +126,9 @@ const openCases = async (tx: TTx, opened: (TCaseChange & { opener: TCapture })[]
   await tx.$executeRaw`
     WITH created AS (
       INSERT INTO "case" (id, plate, plate_raw, plate_format, plate_color, violation, vehicle_class, site_id, status, flags,
-        first_captured_at, last_captured_at, event_count, detecting_unit)
+        first_captured_at, last_captured_at, event_count, detecting_unit, detecting_agency_id)
       SELECT t.id, t.plate, t.plate_raw, t.plate_format, t.plate_color, t.violation, t.vehicle_class, t.site_id, 'DETECTED',
-        string_to_array(t.flags, ','), t.first_at, t.last_at, t.n, t.detecting_unit
+        string_to_array(t.flags, ','), t.first_at, t.last_at, t.n, t.detecting_unit, t.detecting_agency_id
       FROM ${unnestSql(rows, {
         id: ['uuid', (c) => c.caseId],
         plate: ['text', (c) => c.ev.plate],
@@ -143,6 +143,7 @@ const openCases = async (tx: TTx, opened: (TCaseChange & { opener: TCapture })[]
         last_at: ['timestamptz', (c) => c.last],
         n: ['int', (c) => c.added],
         detecting_unit: ['text', (c) => c.ev.detecting_unit],
+        detecting_agency_id: ['uuid', (c) => c.ev.detecting_agency_id],
       })}
       RETURNING id, status
     )${enterSql(CASE_MACHINE, {

@@ -107,6 +107,17 @@ const ZEnv = z.object({
   EVIDENCE_SWEEP_PARTS: z.coerce.number().int().min(1).max(256).default(16),
   /** An unreferenced evidence file is removed once nobody has written or touched it for this long. */
   EVIDENCE_ORPHAN_AGE_SECONDS: z.coerce.number().int().positive().default(86_400),
+  /** An officer's session unused this long ends. */
+  SESSION_IDLE_MINUTES: z.coerce.number().int().positive().max(24 * 60).default(30),
+  /** An officer's session ends this long after login, however busy. */
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().positive().max(7 * 24).default(12),
+  /** Wrong passwords in a row that lock an officer's account for LOGIN_LOCKOUT_MINUTES. */
+  LOGIN_MAX_FAILURES: z.coerce.number().int().positive().max(100).default(5),
+  LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().positive().default(15),
+  /** Login attempts per username, and per client address, in LOGIN_RATE_WINDOW_SECONDS; past them 429. */
+  LOGIN_RATE_PER_USER: z.coerce.number().int().positive().default(10),
+  LOGIN_RATE_PER_IP: z.coerce.number().int().positive().default(50),
+  LOGIN_RATE_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
 });
 
 export type TConfig = Omit<z.infer<typeof ZEnv>, 'CAMERA_SECRET_KEY' | 'AUDIT_CHECKPOINT_KEY'> & {

@@ -13,6 +13,7 @@ export type TNewEvent = {
   cameraCode: string;
   siteId: string;
   detectingUnit: string;
+  detectingAgencyId: string;
   payloadSha256: string;
   capturedAt: Date;
   event: TCameraEvent;
@@ -54,6 +55,7 @@ export const insertEvents = async (db: TDb, events: TNewEvent[]): Promise<Set<st
     location_description: ['text', (e) => e.event.location?.description],
     site_id: ['uuid', (e) => e.siteId],
     detecting_unit: ['text', (e) => e.detectingUnit],
+    detecting_agency_id: ['uuid', (e) => e.detectingAgencyId],
     status: ['"EventStatus"', (e) => e.status],
     reject_reason: ['text', (e) => e.rejectReason],
   });
@@ -72,7 +74,7 @@ export const insertEvents = async (db: TDb, events: TNewEvent[]): Promise<Set<st
     ev AS (
       INSERT INTO camera_event (id, camera_id, device_event_id, payload_sha256, captured_at, violation, vehicle_class,
         plate_raw, plate, plate_format, plate_uncertain, plate_confidence, plate_color, speed_measured_kmh, speed_limit_kmh, lane, signal_phase,
-        passenger_count, latitude, longitude, location_description, site_id, detecting_unit, status, reject_reason)
+        passenger_count, latitude, longitude, location_description, site_id, detecting_unit, detecting_agency_id, status, reject_reason)
       SELECT * FROM input
       ON CONFLICT (camera_id, device_event_id) DO NOTHING
       RETURNING id, status

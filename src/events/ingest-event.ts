@@ -90,6 +90,7 @@ export const ingestCameraEvent = async (deps: TIngestDeps, req: TIngestRequest):
       cameraCode: camera.code,
       siteId: camera.siteId,
       detectingUnit: camera.agency,
+      detectingAgencyId: camera.agencyId,
       payloadSha256,
       capturedAt,
       event,

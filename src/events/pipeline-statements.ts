@@ -19,6 +19,8 @@ export type TEventForDedup = {
   plate_confidence: number;
   site_id: string;
   detecting_unit: string;
+  /** NULL on events stored before agencies were data. */
+  detecting_agency_id: string | null;
 };
 
 /**
@@ -29,7 +31,7 @@ export type TEventForDedup = {
 export const lockEventsForDedup = (tx: TTx, ids: readonly string[]): Promise<TEventForDedup[]> =>
   tx.$queryRaw<TEventForDedup[]>`
     SELECT id::text, status, captured_at, violation, vehicle_class, plate_raw, plate, plate_format, plate_uncertain, plate_color,
-      plate_confidence, site_id::text, detecting_unit
+      plate_confidence, site_id::text, detecting_unit, detecting_agency_id::text
     FROM camera_event WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE`;
 
 export type TEventSettlement =

@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Redis } from 'ioredis';
 import swaggerUi from 'swagger-ui-express';
+import { authRoutes, type TAuthLocals } from '../accounts/index.ts';
 import type { TDb } from '../db/index.ts';
 import { cameraEventRoutes, type TIngestDeps, type TIngestHttpLimits, type TIngestMetrics } from '../events/index.ts';
 import type { TLogger } from '../shared/logger.ts';
@@ -17,6 +18,8 @@ export type TAppDeps = {
   ingest: TIngestDeps;
   ingestLimits: TIngestHttpLimits;
   ingestMetrics: TIngestMetrics;
+  /** Officers' sessions: read by requireOfficer and csrfProtection from app.locals.auth. */
+  auth: TAuthLocals;
 };
 
 export const createApp = (deps: TAppDeps): Express => {
@@ -27,6 +30,8 @@ export const createApp = (deps: TAppDeps): Express => {
   // The camera route first: it takes nearly all requests, so they skip matching the others.
   app.use(cameraEventRoutes(deps.ingest, deps.ingestLimits, deps.ingestMetrics));
   app.use(healthRoutes(deps.db, deps.redis, deps.logger));
+  app.locals.auth = deps.auth;
+  app.use(authRoutes(deps.auth));
   const doc = openApiDocument();
   app.get('/openapi.json', (_req, res) => {
     res.json(doc);

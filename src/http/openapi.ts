@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { createDocument } from 'zod-openapi';
+import { ZLoginAnswer, ZLoginBody } from '../accounts/index.ts';
 import { ZCameraEvent, ZIngestAnswer } from '../events/index.ts';
 import { ERROR_STATUS } from '../shared/app-error.ts';
 
@@ -20,7 +21,7 @@ export const openApiDocument = () =>
   createDocument({
     openapi: '3.1.0',
     info: {
-      title: 'Phạt nguội: camera violation ingest',
+      title: 'Phạt nguội: camera violation ingest and officer access',
       version: '1.0.0',
       description:
         'Cameras sign each request: X-Signature = "sha256=" + hex HMAC-SHA256(camera secret, X-Timestamp + "." + raw body). ' +
@@ -37,6 +38,8 @@ export const openApiDocument = () =>
         cameraId: { type: 'apiKey', in: 'header', name: 'X-Camera-Id' },
         timestamp: { type: 'apiKey', in: 'header', name: 'X-Timestamp' },
         signature: { type: 'apiKey', in: 'header', name: 'X-Signature' },
+        officerBearer: { type: 'http', scheme: 'bearer', description: 'the token POST /v1/auth/login answers' },
+        officerCookie: { type: 'apiKey', in: 'cookie', name: 'pn_session', description: '__Host-pn_session in production; posts also need X-CSRF-Token' },
       },
     },
     paths: {
@@ -57,6 +60,47 @@ export const openApiDocument = () =>
             '431': err('Request headers over 16 KB (HEADERS_TOO_LARGE)'),
             '503': err('DEPENDENCY_UNAVAILABLE: the event store is unavailable; BUSY: this process is receiving too many bodies at once. Nothing was stored; retry after the Retry-After header'),
           },
+        },
+      },
+      '/v1/auth/login': {
+        post: {
+          summary: 'Officer login: a session token for Authorization: Bearer, and the session cookie for pages',
+          description:
+            'Each login opens a new session (idle expiry SESSION_IDLE_MINUTES, default 30; absolute SESSION_ABSOLUTE_HOURS, default 12). ' +
+            'Bearer calls need no CSRF token; posts made with the cookie send X-CSRF-Token. LOGIN_MAX_FAILURES (5) wrong passwords in a row lock the ' +
+            'account for LOGIN_LOCKOUT_MINUTES (15). An unknown username, a wrong password, a locked or a disabled account all get the same 401.',
+          requestBody: { required: true, content: { 'application/json': { schema: ZLoginBody } } },
+          responses: {
+            '200': { description: 'Signed in; Set-Cookie carries the session (HttpOnly, SameSite=Lax, Secure in production)', content: { 'application/json': { schema: ZLoginAnswer } } },
+            '400': err('username or password missing'),
+            '401': err('INVALID_CREDENTIALS: wrong username or password, or the account is locked or disabled (one answer for all)'),
+            '429': err('RATE_LIMITED: too many attempts for this username (LOGIN_RATE_PER_USER) or from this address (LOGIN_RATE_PER_IP) in LOGIN_RATE_WINDOW_SECONDS; wait Retry-After seconds'),
+          },
+        },
+      },
+      '/v1/auth/logout': {
+        post: {
+          summary: 'Ends the session the request is made with',
+          security: [{ officerBearer: [] }, { officerCookie: [] }],
+          responses: {
+            '204': { description: 'Session revoked; the cookie is cleared' },
+            '401': err('UNAUTHENTICATED: no live session'),
+            '403': err('CSRF_INVALID: a cookie request without its X-CSRF-Token'),
+          },
+        },
+      },
+      '/v1/auth/csrf': {
+        get: {
+          summary: "The session's CSRF token, for pages and scripts that post with the cookie (null for a bearer call)",
+          security: [{ officerBearer: [] }, { officerCookie: [] }],
+          responses: { '200': { description: '{ csrfToken }' }, '401': err('UNAUTHENTICATED') },
+        },
+      },
+      '/v1/auth/me': {
+        get: {
+          summary: 'The signed-in officer',
+          security: [{ officerBearer: [] }, { officerCookie: [] }],
+          responses: { '200': { description: '{ officer: { officerId, username, fullName, agencyId, agencyCode, roles } }' }, '401': err('UNAUTHENTICATED') },
         },
       },
       '/healthz': { get: { summary: 'Process alive', responses: { '200': { description: 'ok' } } } },

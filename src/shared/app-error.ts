@@ -16,6 +16,14 @@ export const ERROR_STATUS = {
   SIGNATURE_MISSING: 401,
   SIGNATURE_INVALID: 401,
   TIMESTAMP_OUT_OF_WINDOW: 401,
+  /** No live officer session (none given, expired, revoked, or the officer disabled). */
+  UNAUTHENTICATED: 401,
+  /** One answer for unknown username, wrong password, locked or disabled account. */
+  INVALID_CREDENTIALS: 401,
+  /** Signed in, but without the role the route needs. */
+  FORBIDDEN: 403,
+  /** A post made with the session cookie without its CSRF token. */
+  CSRF_INVALID: 403,
   CAMERA_UNKNOWN: 403,
   CAMERA_DISABLED: 403,
   NOT_FOUND: 404,
@@ -25,6 +33,8 @@ export const ERROR_STATUS = {
   EVENT_ID_CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   HEADERS_TOO_LARGE: 431,
+  /** Too many attempts (logins per username or client); wait Retry-After seconds. */
+  RATE_LIMITED: 429,
   UNSUPPORTED_MEDIA_TYPE: 415,
   INTERNAL: 500,
   /** The audit log or its checkpoints do not verify (admin CLI, checkpoint task): history was changed or lost. */
@@ -42,7 +52,7 @@ export type TErrorBody = { error: { code: TErrorCode; message: string; details?:
 export class AppError extends Error {
   readonly code: TErrorCode;
   readonly details: unknown;
-  /** Seconds the client should wait before retrying (503). */
+  /** Seconds the client should wait before retrying (429, 503). */
   readonly retryAfter: number | undefined;
 
   constructor(code: TErrorCode, message: string, opts: { details?: unknown; retryAfter?: number; cause?: unknown } = {}) {

@@ -13,7 +13,7 @@ export const createLogger = (level: string, name: string, destination: Destinati
       name,
       level,
       redact: {
-        paths: ['headers["x-signature"]', 'headers.authorization', 'req.headers["x-signature"]', 'req.headers.authorization', 'secret', '*.secret'],
+        paths: ['headers["x-signature"]', 'headers.authorization', 'headers.cookie', 'req.headers["x-signature"]', 'req.headers.authorization', 'req.headers.cookie', 'secret', '*.secret', 'password', '*.password'],
         censor: '[redacted]',
       },
     },

@@ -8,6 +8,7 @@ import type { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { pino } from 'pino';
+import { addAgency } from '../../src/accounts/index.ts';
 import { addCamera, addSite } from '../../src/cameras/index.ts';
 import { compose, type TComposeOptions, type TServices } from '../../src/compose.ts';
 import { loadConfig } from '../../src/config/index.ts';
@@ -74,7 +75,7 @@ export const testConfig = (ctx: TTestContext, env: Record<string, string> = {}) 
     ...env,
   });
 
-export type TServiceOptions = { env?: Record<string, string> } & Partial<Pick<TComposeOptions, 'registry' | 'rules' | 'logger'>>;
+export type TServiceOptions = { env?: Record<string, string> } & Partial<Pick<TComposeOptions, 'registry' | 'rules' | 'logger' | 'now'>>;
 
 /** The service's parts, wired by the composition root as in production (the test file's db client unless env names another database). */
 export const testServices = (ctx: TTestContext, opts: TServiceOptions = {}): TServices =>
@@ -84,7 +85,17 @@ export const testServices = (ctx: TTestContext, opts: TServiceOptions = {}): TSe
     db: opts.env?.DATABASE_URL ? undefined : ctx.db,
     registry: opts.registry,
     rules: opts.rules,
+    now: opts.now,
   });
+
+/** The agency test cameras belong to. */
+export const TEST_AGENCY = { code: 'PC08-HCM', name: 'Phòng CSGT Công an TP. Hồ Chí Minh', province: '79' } as const;
+
+/** Adds TEST_AGENCY unless the database has it. */
+export const ensureTestAgency = async (db: TDb) => {
+  const found = await db.agency.findUnique({ where: { code: TEST_AGENCY.code } });
+  return found ?? addAgency({ db, actor: 'test' }, TEST_AGENCY);
+};
 
 export const CAMERA_SECRET = 'a-test-camera-secret-of-at-least-32-chars';
 
@@ -95,12 +106,13 @@ export const seedSite = async (
 ) => {
   const site = opts.site ?? 'SITE-1';
   const deps = { db, secretKey: SECRET_KEY, actor: 'test' };
+  await ensureTestAgency(db);
   await addSite(deps, { code: site, name: 'Ngã tư Hàng Xanh', address: 'Điện Biên Phủ, Bình Thạnh', province: 'TP. Hồ Chí Minh', isExpressway: opts.isExpressway ?? false });
   for (const code of opts.cameras ?? ['CAM-1']) {
     await addCamera(deps, {
       code,
       siteCode: site,
-      agency: 'Phòng CSGT Công an TP. Hồ Chí Minh',
+      agency: TEST_AGENCY.code,
       certNumber: `KD-${code}`,
       certExpiresAt: opts.certExpiresAt ?? new Date(Date.now() + 365 * 86400_000),
       secret: CAMERA_SECRET,

@@ -23,7 +23,7 @@ export const cameraCommands: TCommandGroup = (program, deps) => {
       .description('register a camera at a site; without a secret one is generated and printed once')
       .requiredOption('--code <code>', 'camera code (the X-Camera-Id it sends)')
       .requiredOption('--site <site>', 'code of the site it watches')
-      .requiredOption('--agency <agency>', 'detecting unit that operates it')
+      .requiredOption('--agency <agency>', 'code of the agency (detecting unit) that operates it (see "agency list")')
       .requiredOption('--cert-number <number>', 'calibration certificate number')
       .requiredOption('--cert-expires <date>', 'calibration certificate expiry (YYYY-MM-DD)', isoDate)
       .option('--force', 'register it even though its certificate has already expired', false),
@@ -65,7 +65,7 @@ export const cameraCommands: TCommandGroup = (program, deps) => {
         r.site.isExpressway ? 'expressway' : '-',
         r.certNumber,
         `${day(r.certExpiresAt)}${r.certExpiresAt.getTime() <= now ? ' (expired)' : ''}`,
-        r.agency,
+        r.agency.code,
       ]);
       for (const line of tsv(['code', 'status', 'site', 'road', 'certificate', 'cert expires', 'agency'], cells)) deps.out(line);
     });

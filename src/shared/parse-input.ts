@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { AppError } from '../shared/app-error.ts';
+import { AppError } from './app-error.ts';
 
 /**
  * Parses operator input with a zod schema. A bad field becomes an AppError naming it,

@@ -1,0 +1,25 @@
+import type { Redis } from 'ioredis';
+
+export type TRateLimit = { points: number; windowSeconds: number };
+
+/**
+ * A fixed-window counter in Redis, shared by every API process: INCR, and on the first
+ * hit of a window its expiry. Answers how long to wait when the count is over the limit.
+ * A few lines instead of a library: the login route checks two keys (username and client
+ * address) inside its handler, which request-level middlewares do not fit.
+ */
+export class RateLimiter {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  /** Counts one attempt; returns 0 when allowed, else the seconds until the window ends. */
+  async hit(key: string, limit: TRateLimit): Promise<number> {
+    const k = `${this.prefix}:rl:${key}`;
+    const replies = (await this.redis.multi().incr(k).expire(k, limit.windowSeconds, 'NX').ttl(k).exec()) ?? [];
+    const count = Number(replies[0]?.[1]);
+    const ttl = Number(replies[2]?.[1]);
+    return count > limit.points ? Math.max(ttl, 1) : 0;
+  }
+}
