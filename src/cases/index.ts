@@ -15,3 +15,5 @@ export { reresolveCases, RERESOLVABLE_FLAGS } from './reresolve.ts';
 export { reassessCases } from './reassess.ts';
 export type { TReassessOptions, TReassessSelection } from './reassess.ts';
 export type { TReresolvableFlag } from './reresolve.ts';
+export { caseInScope, caseView, flagExplanation, pendingCasesInScope } from './case-view.ts';
+export type { TCaseView, TLang, TPendingCase, TViewer } from './case-view.ts';

@@ -10,3 +10,5 @@ export { referencedEvidence } from './event-repository.ts';
 export { caseMeasurements, lockEventsForDedup, settleEvents } from './pipeline-statements.ts';
 export type { TCaseMeasurements, TEventForDedup, TEventSettlement } from './pipeline-statements.ts';
 export { signBody, verifySignature } from './signature.ts';
+export { caseCaptures, evidenceFile } from './case-captures.ts';
+export type { TCapture as TCaseCapture, TCaptureEvidence, TEvidenceFile } from './case-captures.ts';

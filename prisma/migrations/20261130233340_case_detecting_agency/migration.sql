@@ -1,0 +1,5 @@
+-- AlterTable
+ALTER TABLE "case" ADD COLUMN     "detecting_agency_id" UUID;
+
+-- CreateIndex
+CREATE INDEX "case_status_detecting_agency_id_notice_due_at_idx" ON "case"("status", "detecting_agency_id", "notice_due_at");
