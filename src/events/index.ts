@@ -12,3 +12,5 @@ export type { TCaseMeasurements, TEventForDedup, TEventSettlement } from './pipe
 export { signBody, verifySignature } from './signature.ts';
 export { caseCaptures, evidenceFile } from './case-captures.ts';
 export type { TCapture as TCaseCapture, TCaptureEvidence, TEvidenceFile } from './case-captures.ts';
+export { evidenceRoutes } from './evidence-routes.ts';
+export type { TEvidenceRouteDeps } from './evidence-routes.ts';

@@ -3,8 +3,10 @@ import helmet from 'helmet';
 import type { Redis } from 'ioredis';
 import swaggerUi from 'swagger-ui-express';
 import type { TDb } from '../db/index.ts';
-import { cameraEventRoutes, type TIngestDeps, type TIngestHttpLimits, type TIngestMetrics } from '../events/index.ts';
+import { caseInScope, caseRoutes } from '../cases/index.ts';
+import { cameraEventRoutes, evidenceRoutes, type TIngestDeps, type TIngestHttpLimits, type TIngestMetrics } from '../events/index.ts';
 import type { TLogger } from '../shared/logger.ts';
+import { pageRoutes, type TOfficerAuth } from '../web/index.ts';
 import { errorHandler, notFound } from './error-handler.ts';
 import { healthRoutes } from './health.ts';
 import { openApiDocument } from './openapi.ts';
@@ -17,6 +19,8 @@ export type TAppDeps = {
   ingest: TIngestDeps;
   ingestLimits: TIngestHttpLimits;
   ingestMetrics: TIngestMetrics;
+  /** The officer authentication (src/accounts); without it the officers' routes and pages are not mounted. */
+  officerAuth?: TOfficerAuth;
 };
 
 export const createApp = (deps: TAppDeps): Express => {
@@ -33,6 +37,12 @@ export const createApp = (deps: TAppDeps): Express => {
   });
   // Browser-facing pages get helmet's headers; machine-to-machine JSON does not need them.
   app.use('/docs', helmet(), swaggerUi.serve, swaggerUi.setup(doc));
+  if (deps.officerAuth) {
+    const db = deps.db;
+    app.use(caseRoutes({ db }, deps.officerAuth));
+    app.use(evidenceRoutes({ db, store: deps.ingest.evidence, caseVisible: (p, caseId) => caseInScope(db, p, caseId) }, deps.officerAuth));
+    app.use(pageRoutes({ db }, deps.officerAuth));
+  }
   app.use(notFound);
   app.use(errorHandler);
   return app;

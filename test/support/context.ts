@@ -74,7 +74,7 @@ export const testConfig = (ctx: TTestContext, env: Record<string, string> = {}) 
     ...env,
   });
 
-export type TServiceOptions = { env?: Record<string, string> } & Partial<Pick<TComposeOptions, 'registry' | 'rules' | 'logger'>>;
+export type TServiceOptions = { env?: Record<string, string> } & Partial<Pick<TComposeOptions, 'registry' | 'rules' | 'logger' | 'officerAuth'>>;
 
 /** The service's parts, wired by the composition root as in production (the test file's db client unless env names another database). */
 export const testServices = (ctx: TTestContext, opts: TServiceOptions = {}): TServices =>
@@ -84,6 +84,7 @@ export const testServices = (ctx: TTestContext, opts: TServiceOptions = {}): TSe
     db: opts.env?.DATABASE_URL ? undefined : ctx.db,
     registry: opts.registry,
     rules: opts.rules,
+    officerAuth: opts.officerAuth,
   });
 
 export const CAMERA_SECRET = 'a-test-camera-secret-of-at-least-32-chars';
