@@ -31,13 +31,14 @@ afterAll(async () => {
 });
 
 const get = (path: string, headers: Record<string, string> = officerA) => fetch(`${api.baseUrl}${path}`, { headers });
+const json = async <T = { flags: { explanation: string }[]; error: { code: string } }>(res: Response) => (await res.json()) as T;
 
 describe('GET /v1/cases/:id', () => {
   it('answers everything needed to decide the case in one read', async () => {
     const res = await get(`/v1/cases/${mine.caseId}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toContain('private');
-    const c = await res.json();
+    const c = await json<{ owner: object; captures: { evidence: { url: string }[] }[]; history: { action: string }[] }>(res);
     expect(c).toMatchObject({
       id: mine.caseId,
       status: 'PENDING_REVIEW',
@@ -64,21 +65,21 @@ describe('GET /v1/cases/:id', () => {
     expect(c.owner).not.toHaveProperty('idNumber');
     expect(c.captures).toHaveLength(2);
     expect(c.captures[0]).toMatchObject({ plateRaw: '51F-123.45', plateConfidence: 0.97, camera: { code: 'CAM-1', certValidAtCapture: true } });
-    const urls = c.captures.flatMap((x: { evidence: { url: string }[] }) => x.evidence.map((e) => e.url));
+    const urls = c.captures.flatMap((x) => x.evidence.map((e) => e.url));
     expect(urls).toEqual(mine.evidence.map((e) => `/v1/evidence/${e.id}`));
-    expect(c.history.map((h: { action: string }) => h.action)).toEqual(['open', 'assess']);
+    expect(c.history.map((h) => h.action)).toEqual(['open', 'assess']);
   });
 
   it('explains the flags in English on ?lang=en', async () => {
-    const c = await (await get(`/v1/cases/${mine.caseId}?lang=en`)).json();
-    expect(c.flags[0].explanation).toMatch(/cloned plate/);
+    const c = await json(await get(`/v1/cases/${mine.caseId}?lang=en`));
+    expect(c.flags[0]!.explanation).toMatch(/cloned plate/);
   });
 
   it("answers 404 for another agency's case, a case without an agency, an unknown id and a malformed one", async () => {
     for (const id of [theirs.caseId, unassigned.caseId, randomUUID(), 'not-a-uuid']) {
       const res = await get(`/v1/cases/${id}`);
       expect(res.status, id).toBe(404);
-      expect((await res.json()).error.code).toBe('NOT_FOUND');
+      expect((await json(res)).error.code).toBe('NOT_FOUND');
     }
   });
 
