@@ -44,14 +44,31 @@ export const translator =
 const TZ = 'Asia/Ho_Chi_Minh';
 const LOCALE: Record<TLang, string> = { vi: 'vi-VN', en: 'en-GB' };
 
-/** Times are stored UTC and shown in Asia/Ho_Chi_Minh. */
+/** Times are stored UTC and shown in Asia/Ho_Chi_Minh, as dd/MM/yyyy HH:mm:ss in both languages. */
 export const formatters = (lang: TLang) => {
-  const dateTime = new Intl.DateTimeFormat(LOCALE[lang], { timeZone: TZ, dateStyle: 'short', timeStyle: 'medium' });
-  const date = new Intl.DateTimeFormat(LOCALE[lang], { timeZone: TZ, dateStyle: 'short' });
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: TZ,
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  });
   const number = new Intl.NumberFormat(LOCALE[lang]);
+  const pick = (d: Date | string) => Object.fromEntries(parts.formatToParts(new Date(d)).map((p) => [p.type, p.value]));
   return {
-    dateTime: (d: Date | string | null | undefined) => (d ? dateTime.format(new Date(d)) : '—'),
-    date: (d: Date | string | null | undefined) => (d ? date.format(new Date(d)) : '—'),
+    dateTime: (d: Date | string | null | undefined) => {
+      if (!d) return '—';
+      const p = pick(d);
+      return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}:${p.second}`;
+    },
+    date: (d: Date | string | null | undefined) => {
+      if (!d) return '—';
+      const p = pick(d);
+      return `${p.day}/${p.month}/${p.year}`;
+    },
     /** Integer VND. */
     vnd: (n: number | null | undefined) => (n === null || n === undefined ? '—' : `${number.format(n)} ₫`),
     percent: (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${Math.round(x * 100)} %`),

@@ -16,6 +16,8 @@ const eta = new Eta({ views: PAGES_DIR, autoEscape: true, cache: process.env.NOD
 export type TPageHelpers = {
   lang: TLang;
   t: ReturnType<typeof translator>;
+  /** A string that may not exist (a state name newer than the strings): the fallback instead. */
+  tOr: (key: string, fallback: string) => string;
   fmt: ReturnType<typeof formatters>;
   path: string;
   csrfToken: string | undefined;
@@ -24,10 +26,18 @@ export type TPageHelpers = {
 
 export const pageHelpers = (req: Request, res: Response): TPageHelpers => {
   const lang = languageOf(req);
+  const t = translator(lang);
   const principal = res.locals.principal as { fullName: string; username: string } | undefined;
   return {
     lang,
-    t: translator(lang),
+    t,
+    tOr: (key, fallback) => {
+      try {
+        return t(key);
+      } catch {
+        return fallback;
+      }
+    },
     fmt: formatters(lang),
     path: req.path,
     csrfToken: res.locals.csrfToken as string | undefined,

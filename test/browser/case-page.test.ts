@@ -48,7 +48,8 @@ const captureDecisions = async (page: Page) => {
 };
 
 const mainImageLoaded = (page: Page) =>
-  page.locator('#main-image').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0);
+  // The callbacks run in the page; typed structurally (the project's TypeScript has no DOM library).
+  page.locator('#main-image').evaluate((img: { complete: boolean; naturalWidth: number }) => img.complete && img.naturalWidth > 0);
 
 describe('the case page in Chromium', () => {
   it('shows the facts to decide on at 1366×768, with the evidence loaded', async () => {
@@ -126,8 +127,11 @@ describe('the case page in Chromium', () => {
     await page.goto(`${api.baseUrl}/review/cases/${mine.caseId}`);
     await expect.poll(() => mainImageLoaded(page)).toBe(true);
     expect(await page.locator('[data-field="plate"]').isVisible()).toBe(true);
+    // The decision bar closes the page on a phone: reached by scrolling.
+    await page.locator('.decision-bar button.primary').scrollIntoViewIfNeeded();
     expect(await page.locator('.decision-bar button.primary').isVisible()).toBe(true);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await page.evaluate('window.scrollTo(0, 0)');
     await page.screenshot({ path: screenshotPath('case-390x844') });
     await page.screenshot({ path: screenshotPath('case-390x844-full'), fullPage: true });
     await context.close();
