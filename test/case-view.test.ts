@@ -146,6 +146,27 @@ describe('pages', () => {
     expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 
+  it('renders a case with no registry record, no rule, no deadlines and no evidence', async () => {
+    const site = await ctx.db.site.findUniqueOrThrow({ where: { code: 'SITE-1' } });
+    const at = new Date();
+    const bare = await ctx.db.case.create({
+      data: {
+        plate: '51K00001', plateRaw: '51K00001', plateColor: 'YELLOW', violation: 'NO_PLATE', vehicleClass: 'TRUCK', siteId: site.id,
+        status: 'PENDING_REVIEW', flags: ['UNREGISTERED_PLATE', 'NO_RULE', 'A_FLAG_NEWER_THAN_THE_STRINGS'], firstCapturedAt: at, lastCapturedAt: at, detectingAgencyId: agencyA,
+      },
+    });
+    const view = await json<{ vehicle: { registry: null; matches: null }; act: { rule: null }; dates: { noticeDaysLeft: null }; captures: []; flags: { explanation: string }[] }>(
+      await get(`/v1/cases/${bare.id}`),
+    );
+    expect(view).toMatchObject({ vehicle: { registry: null, matches: null }, act: { rule: null }, dates: { noticeDaysLeft: null }, captures: [] });
+    expect(view.flags.map((f) => f.explanation)).toEqual([text('flags', 'UNREGISTERED_PLATE'), text('flags', 'NO_RULE'), 'A_FLAG_NEWER_THAN_THE_STRINGS']);
+    const res = await get(`/review/cases/${bare.id}`, html);
+    expect(res.status).toBe(200);
+    const page = await res.text();
+    expect(page).toContain(text('pages', 'case.notRegistered'));
+    expect(page).toContain(text('pages', 'case.noEvidence'));
+  });
+
   it('switches to English on ?lang=en and remembers it', async () => {
     const res = await get(`/review/cases/${mine.caseId}?lang=en`, html);
     expect(await res.text()).toContain('Proposed amount');
