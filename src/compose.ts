@@ -27,6 +27,7 @@ import {
 import { createRegistry, timedRegistry, type VehicleRegistry } from './registry/index.ts';
 import { createLogger, type TLogger } from './shared/logger.ts';
 import { ContentStore } from './storage/index.ts';
+import type { TOfficerAuth } from './web/index.ts';
 
 const lazy = <T>(make: () => T): (() => T) => {
   let made: { value: T } | undefined;
@@ -50,6 +51,8 @@ export type TComposeOptions = {
   rules?: RuleCache;
   /** The clock officers' sessions and lock-outs read (tests move it instead of sleeping). */
   now?: () => Date;
+  /** Officer authentication for the officers' routes and pages (tests: a header-based stand-in; src/accounts in production). */
+  officerAuth?: TOfficerAuth;
 };
 
 export const compose = (cfg: TConfig, opts: TComposeOptions) => {
@@ -217,6 +220,7 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
         toleranceSeconds: cfg.SIGNATURE_TOLERANCE_SECONDS,
         clockSkewSeconds: cfg.CLOCK_SKEW_SECONDS,
       },
+      officerAuth: opts.officerAuth,
     }),
   );
 

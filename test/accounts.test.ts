@@ -58,7 +58,7 @@ describe('passwords', () => {
 describe('agencies', () => {
   it('adds agencies with a default kind and a parent, lists them, audits each add', async () => {
     expect(await admin('agency', 'add', '--code', 'C08', '--name', 'Cục Cảnh sát giao thông', '--province', 'TP. Hà Nội', '--kind', 'TRAFFIC_POLICE_DEPARTMENT')).toMatchObject({ code: 0, stdout: 'agency C08 added\n' });
-    expect((await admin('agency', 'add', '--code', 'C08-CT2', '--name', 'Đội Tuần tra cao tốc số 2', '--province', '75', '--kind', 'EXPRESSWAY_PATROL', '--parent', 'C08')).code).toBe(0);
+    expect((await admin('agency', 'add', '--code', 'C08-CT2', '--name', 'Đội Tuần tra cao tốc số 2', '--province', 'Đồng Nai', '--kind', 'EXPRESSWAY_PATROL', '--parent', 'C08')).code).toBe(0);
     expect((await admin('agency', 'add', '--code', TEST_AGENCY.code, '--name', TEST_AGENCY.name, '--province', 'TP.HCM')).code).toBe(0);
     const list = await admin('agency', 'list');
     expect(list.stdout).toBe(
@@ -81,7 +81,7 @@ describe('agencies', () => {
 
   it('scope: an agency and every agency below it, read at the time asked (a move takes effect)', async () => {
     const deps = { db: ctx.db, actor: 'test' };
-    const team = await addAgency(deps, { code: 'C08-CT2-T1', name: 'Tổ 1', province: '75', kind: 'TRAFFIC_POLICE_TEAM', parent: 'C08-CT2' });
+    const team = await addAgency(deps, { code: 'C08-CT2-T1', name: 'Tổ 1', province: 'Đồng Nai', kind: 'TRAFFIC_POLICE_TEAM', parent: 'C08-CT2' });
     const [c08, ct2, hcm] = await Promise.all(['C08', 'C08-CT2', 'PC08-HCM'].map((code) => ctx.db.agency.findUniqueOrThrow({ where: { code } })));
     expect((await scopeAgencyIds(ctx.db, c08!.id)).sort()).toEqual([c08!.id, ct2!.id, team.id].sort());
     expect((await scopeAgencyIds(ctx.db, ct2!.id)).sort()).toEqual([ct2!.id, team.id].sort());
@@ -94,7 +94,7 @@ describe('agencies', () => {
 
 describe('cameras belong to an agency', () => {
   it('camera add --agency takes a code and refuses an unknown one clearly', async () => {
-    expect((await admin('site', 'add', '--code', 'S1', '--name', 'Ngã tư Hàng Xanh', '--address', 'Bình Thạnh', '--province', '79')).code).toBe(0);
+    expect((await admin('site', 'add', '--code', 'S1', '--name', 'Ngã tư Hàng Xanh', '--address', 'Bình Thạnh', '--province', 'TP. Hồ Chí Minh')).code).toBe(0);
     const unknown = await admin('camera', 'add', '--code', 'C1', '--site', 'S1', '--agency', 'Phòng CSGT', '--cert-number', 'K', '--cert-expires', '2099-01-01');
     expect(unknown).toMatchObject({ code: 1, stderr: 'error: agency Phòng CSGT does not exist; add it with "agency add" (see "agency list")\n' });
     expect(await ctx.db.camera.count()).toBe(0);

@@ -58,7 +58,7 @@ afterAll(async () => {
 describe('admin CLI: sites and cameras', () => {
   it('adds a site and a camera, prints a generated secret once and stores it only encrypted', async () => {
     expect((await admin('site', 'add', '--code', 'S1', '--name', 'Cầu Sài Gòn', '--address', 'Xa lộ Hà Nội', '--province', 'TP. Hồ Chí Minh', '--expressway')).code).toBe(0);
-    expect((await admin('agency', 'add', '--code', 'PC08-HCM', '--name', 'Phòng CSGT Công an TP. Hồ Chí Minh', '--province', '79')).code).toBe(0);
+    expect((await admin('agency', 'add', '--code', 'PC08-HCM', '--name', 'Phòng CSGT Công an TP. Hồ Chí Minh', '--province', 'TP. Hồ Chí Minh')).code).toBe(0);
     const added = await admin('camera', 'add', '--code', 'C1', '--site', 'S1', '--agency', 'PC08-HCM', '--cert-number', 'KD-1', '--cert-expires', '2099-12-31');
     expect(added.code).toBe(0);
     const secret = /secret \(shown once.*\): ([0-9a-f]{64})/.exec(added.stdout)?.[1];

@@ -37,8 +37,8 @@ beforeAll(async () => {
   api = await startApi(ctx, { now: () => new Date(clock), env: { SESSION_IDLE_MINUTES: '30', SESSION_ABSOLUTE_HOURS: '1', LOGIN_RATE_PER_USER: '20', LOGIN_RATE_PER_IP: '500' } });
   closers.push(api.close);
   const c08 = await addAgency(deps(), { code: 'C08', name: 'Cục Cảnh sát giao thông', province: '01', kind: 'TRAFFIC_POLICE_DEPARTMENT' });
-  await addAgency(deps(), { code: 'PC08-HCM', name: 'Phòng CSGT Công an TP. Hồ Chí Minh', province: '79' });
-  await addAgency(deps(), { code: 'C08-CT2', name: 'Đội Tuần tra cao tốc số 2', province: '75', kind: 'EXPRESSWAY_PATROL', parent: c08.code });
+  await addAgency(deps(), { code: 'PC08-HCM', name: 'Phòng CSGT Công an TP. Hồ Chí Minh', province: 'TP. Hồ Chí Minh' });
+  await addAgency(deps(), { code: 'C08-CT2', name: 'Đội Tuần tra cao tốc số 2', province: 'Đồng Nai', kind: 'EXPRESSWAY_PATROL', parent: c08.code });
 
   // A route as the review and web parts will write them: the contract of requireOfficer and csrfProtection.
   const app = express();

@@ -20,7 +20,7 @@ export const DEMO_SITES = [
 export const DEMO_AGENCIES = [
   { code: 'C08', name: 'Cục Cảnh sát giao thông', province: '01', kind: 'TRAFFIC_POLICE_DEPARTMENT' },
   { code: 'C08-CT2', name: 'Cục CSGT – Đội Tuần tra cao tốc số 2', province: 'Đồng Nai', kind: 'EXPRESSWAY_PATROL', parent: 'C08' },
-  { code: 'PC08-HCM', name: 'Phòng CSGT Công an TP. Hồ Chí Minh', province: '79', kind: 'PROVINCIAL_TRAFFIC_POLICE' },
+  { code: 'PC08-HCM', name: 'Phòng CSGT Công an TP. Hồ Chí Minh', province: 'TP. Hồ Chí Minh', kind: 'PROVINCIAL_TRAFFIC_POLICE' },
   { code: 'PC08-HN', name: 'Phòng CSGT Công an TP. Hà Nội', province: '01', kind: 'PROVINCIAL_TRAFFIC_POLICE' },
 ] as const;
 

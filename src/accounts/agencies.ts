@@ -4,7 +4,7 @@ import { parseInput } from '../shared/parse-input.ts';
 import type { TDb, TTx } from '../db/index.ts';
 import { AgencyKind } from '../generated/prisma/enums.ts';
 import { AppError } from '../shared/app-error.ts';
-import { matchProvince, provinceUnit } from '../units/index.ts';
+import { provinceArgument } from '../units/index.ts';
 
 export const AGENCY_CODE = /^[A-Za-z0-9._-]{1,64}$/;
 export const AGENCY_KINDS = Object.values(AgencyKind);
@@ -21,12 +21,6 @@ export const ZAgencyInput = z.object({
 
 type TDeps = { db: TDb; actor: string };
 
-const unitOf = (province: string) => {
-  const code = matchProvince(province);
-  const unit = code === null ? undefined : provinceUnit(code);
-  if (!unit) throw new AppError('INVALID_INPUT', `province "${province}" names no province or centrally-run city; give its code or name (see "units list")`);
-  return unit;
-};
 
 /** The agency with this code, or INVALID_INPUT naming it (an operator mistyped it). */
 export const agencyByCode = async (tx: Pick<TTx, 'agency'>, code: string) => {
@@ -37,7 +31,7 @@ export const agencyByCode = async (tx: Pick<TTx, 'agency'>, code: string) => {
 
 export const addAgency = async ({ db, actor }: TDeps, input: z.input<typeof ZAgencyInput>) => {
   const data = parseInput(ZAgencyInput, input);
-  const unit = unitOf(data.province);
+  const unit = provinceArgument(data.province);
   return db.$transaction(async (tx) => {
     if (await tx.agency.findUnique({ where: { code: data.code } })) throw new AppError('CONFLICT', `agency ${data.code} already exists`);
     const parent = data.parent === undefined ? null : await agencyByCode(tx, data.parent);
@@ -57,7 +51,7 @@ export const addAgency = async ({ db, actor }: TDeps, input: z.input<typeof ZAge
 
 /** Sets the province of an agency (one the migration made from free text without one, or a correction). */
 export const setAgencyProvince = async ({ db, actor }: TDeps, code: string, province: string) => {
-  const unit = unitOf(province);
+  const unit = provinceArgument(province);
   return db.$transaction(async (tx) => {
     const agency = await agencyByCode(tx, code);
     if (agency.provinceCode === unit.code) return agency;

@@ -9,3 +9,5 @@ export { checkpointMarginMs, checkpointSummary, writeCheckpoint } from './write-
 export type { TCheckpointOptions } from './write-checkpoint.ts';
 export { verifyAudit, verifyAuditChain } from './verify-audit.ts';
 export type { TAuditReport, TCheckpointFailure, TVerifyOptions } from './verify-audit.ts';
+export { entityHistory } from './entity-history.ts';
+export type { THistoryEntry } from './entity-history.ts';

@@ -18,3 +18,5 @@ export type { TSiteKinds } from './camera-admin.ts';
 export { generateSecret } from './secret-box.ts';
 export { siteFacts } from './site-facts.ts';
 export type { TSiteFacts } from './site-facts.ts';
+export { describeCameras } from './camera-reads.ts';
+export type { TCameraFacts, TSiteSummary } from './camera-reads.ts';

@@ -17,3 +17,6 @@ export type { TReassessOptions, TReassessSelection } from './reassess.ts';
 export type { TReresolvableFlag } from './reresolve.ts';
 export { reassessStale } from './stale-assessments.ts';
 export type { TStaleReport } from './stale-assessments.ts';
+export { caseInScope, caseView, flagExplanation, pendingCasesInScope } from './case-view.ts';
+export type { TCaseView, TLang, TPendingCase, TViewer } from './case-view.ts';
+export { caseRoutes } from './case-routes.ts';

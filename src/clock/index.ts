@@ -7,7 +7,7 @@ export { applyHolidayYear, CalendarCache, loadHolidayYears, planHolidayYear } fr
 export type { THolidayPlan } from './holiday-store.ts';
 export { LATE_CHARGE, PERIODS } from './periods.ts';
 export type { TPeriod, TPeriodName } from './periods.ts';
-export { addDays, addYears, endOfDay, startOfDay, vietnamDate, vietnamTimeOfDayMs, weekday } from './vietnam-day.ts';
+export { addDays, addYears, daysBetween, endOfDay, startOfDay, vietnamDate, vietnamTimeOfDayMs, weekday } from './vietnam-day.ts';
 export type { TDay } from './vietnam-day.ts';
 export { WorkCalendar } from './work-calendar.ts';
 export type { TYearKnowledge } from './work-calendar.ts';

@@ -10,3 +10,7 @@ export { referencedEvidence } from './event-repository.ts';
 export { caseMeasurements, lockEventsForDedup, settleEvents } from './pipeline-statements.ts';
 export type { TCaseMeasurements, TEventForDedup, TEventSettlement } from './pipeline-statements.ts';
 export { signBody, verifySignature } from './signature.ts';
+export { caseCaptures, evidenceFile } from './case-captures.ts';
+export type { TCapture as TCaseCapture, TCaptureEvidence, TEvidenceFile } from './case-captures.ts';
+export { evidenceRoutes } from './evidence-routes.ts';
+export type { TEvidenceRouteDeps } from './evidence-routes.ts';

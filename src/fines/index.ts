@@ -18,3 +18,5 @@ export const RULE_TABLES_DIR = new URL('./tables/', import.meta.url).pathname;
 
 /** Amending instruments known but not (yet) loaded as rows: see amendment-file.ts. */
 export const AMENDMENTS_DIR = new URL('./amendments/', import.meta.url).pathname;
+export { rulesByIds } from './rule-reads.ts';
+export type { TRuleFacts } from './rule-reads.ts';

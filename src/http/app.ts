@@ -2,10 +2,12 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Redis } from 'ioredis';
 import swaggerUi from 'swagger-ui-express';
-import { authRoutes, type TAuthLocals } from '../accounts/index.ts';
+import { authRoutes, requireOfficer, type TAuthLocals } from '../accounts/index.ts';
 import type { TDb } from '../db/index.ts';
-import { cameraEventRoutes, type TIngestDeps, type TIngestHttpLimits, type TIngestMetrics } from '../events/index.ts';
+import { caseInScope, caseRoutes } from '../cases/index.ts';
+import { cameraEventRoutes, evidenceRoutes, type TIngestDeps, type TIngestHttpLimits, type TIngestMetrics } from '../events/index.ts';
 import type { TLogger } from '../shared/logger.ts';
+import { pageRoutes, type TOfficerAuth } from '../web/index.ts';
 import { errorHandler, notFound } from './error-handler.ts';
 import { healthRoutes } from './health.ts';
 import { openApiDocument } from './openapi.ts';
@@ -20,6 +22,8 @@ export type TAppDeps = {
   ingestMetrics: TIngestMetrics;
   /** Officers' sessions: read by requireOfficer and csrfProtection from app.locals.auth. */
   auth: TAuthLocals;
+  /** Stands in for src/accounts' requireOfficer (tests sign officers in by a header); by default the real one. */
+  officerAuth?: TOfficerAuth;
 };
 
 export const createApp = (deps: TAppDeps): Express => {
@@ -38,6 +42,11 @@ export const createApp = (deps: TAppDeps): Express => {
   });
   // Browser-facing pages get helmet's headers; machine-to-machine JSON does not need them.
   app.use('/docs', helmet(), swaggerUi.serve, swaggerUi.setup(doc));
+  const officerAuth = deps.officerAuth ?? { requireOfficer };
+  const db = deps.db;
+  app.use(caseRoutes({ db }, officerAuth));
+  app.use(evidenceRoutes({ db, store: deps.ingest.evidence, caseVisible: (p, caseId) => caseInScope(db, p, caseId) }, officerAuth));
+  app.use(pageRoutes({ db }, officerAuth));
   app.use(notFound);
   app.use(errorHandler);
   return app;

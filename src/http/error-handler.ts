@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { AppError } from '../shared/app-error.ts';
+import { renderErrorPage, wantsHtml } from '../web/index.ts';
 
 /** Errors thrown by body parsers (raw-body) carry a `type`; map them to our codes. */
 const fromParserError = (err: { type?: string; status?: number; message?: string }): AppError | undefined => {
@@ -29,13 +30,13 @@ const closeIfLargeBodyUnread = (req: Request, res: Response): void => {
   if (!(declared <= MAX_DISCARDED_BODY_BYTES)) res.set('Connection', 'close');
 };
 
-/** The one place errors become HTTP answers: `{ error: { code, message, details? } }`. */
+/** The one place errors become HTTP answers: `{ error: { code, message, details? } }`, or an error page (src/web). */
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const appError = err instanceof AppError ? err : fromParserError(err as { type?: string });
   if (!appError) {
     req.log.error({ err }, 'unhandled error');
     res.locals.answerCode = 'INTERNAL';
-    res.status(500).json(new AppError('INTERNAL', 'internal error').toJSON());
+    answer(req, res, new AppError('INTERNAL', 'internal error'));
     return;
   }
   // The answer's code, for the routes' metrics (see events/routes.ts).
@@ -43,7 +44,20 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   if (appError.status >= 500) req.log.error({ err: appError.cause ?? appError }, appError.message);
   if (appError.retryAfter) res.set('Retry-After', String(appError.retryAfter));
   closeIfLargeBodyUnread(req, res);
-  res.status(appError.status).json(appError.toJSON());
+  answer(req, res, appError);
+};
+
+/** One AppError, two renderings: a page for a browser asking for one, else the JSON shape. */
+const answer = (req: Request, res: Response, err: AppError): void => {
+  if (wantsHtml(req)) {
+    try {
+      renderErrorPage(req, res, err);
+      return;
+    } catch (renderErr) {
+      req.log.error({ err: renderErr }, 'error page failed to render');
+    }
+  }
+  res.status(err.status).json(err.toJSON());
 };
 
 export const notFound: RequestHandler = (req, _res, next) => {

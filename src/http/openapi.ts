@@ -103,6 +103,29 @@ export const openApiDocument = () =>
           responses: { '200': { description: '{ officer: { officerId, username, fullName, agencyId, agencyCode, roles } }' }, '401': err('UNAUTHENTICATED') },
         },
       },
+      '/v1/cases/{id}': {
+        get: {
+          summary: "An officer's view of one case: captures and evidence URLs, plate as read and normalised with confidence, registry record beside what the camera saw, camera and certificate, act, rule, range, amount, points, deadlines and days left, flags in words (?lang=en for English), audit history",
+          requestParams: { path: z.object({ id: z.uuid() }), query: z.object({ lang: z.enum(['vi', 'en']).optional() }) },
+          responses: {
+            '200': { description: 'The case view' },
+            '401': err('Not signed in'),
+            '404': err("No such case, or another agency's case (its existence is not revealed)"),
+          },
+        },
+      },
+      '/v1/evidence/{id}': {
+        get: {
+          summary: "One evidence image, for officers who may see its case; ETag is the file's sha256, Cache-Control private",
+          requestParams: { path: z.object({ id: z.uuid() }) },
+          responses: {
+            '200': { description: 'The image bytes with their stored Content-Type' },
+            '304': { description: 'Not modified (If-None-Match matched the sha256)' },
+            '401': err('Not signed in'),
+            '404': err("No such evidence, or another agency's case"),
+          },
+        },
+      },
       '/healthz': { get: { summary: 'Process alive', responses: { '200': { description: 'ok' } } } },
       '/readyz': { get: { summary: 'Ready to take camera events: PostgreSQL reachable (Redis reported beside it; events wait in the outbox while it is down)', responses: { '200': { description: 'ready' }, '503': { description: 'PostgreSQL is down' } } } },
     },

@@ -75,7 +75,7 @@ export const testConfig = (ctx: TTestContext, env: Record<string, string> = {}) 
     ...env,
   });
 
-export type TServiceOptions = { env?: Record<string, string> } & Partial<Pick<TComposeOptions, 'registry' | 'rules' | 'logger' | 'now'>>;
+export type TServiceOptions = { env?: Record<string, string> } & Partial<Pick<TComposeOptions, 'registry' | 'rules' | 'logger' | 'now' | 'officerAuth'>>;
 
 /** The service's parts, wired by the composition root as in production (the test file's db client unless env names another database). */
 export const testServices = (ctx: TTestContext, opts: TServiceOptions = {}): TServices =>
@@ -86,10 +86,11 @@ export const testServices = (ctx: TTestContext, opts: TServiceOptions = {}): TSe
     registry: opts.registry,
     rules: opts.rules,
     now: opts.now,
+    officerAuth: opts.officerAuth,
   });
 
 /** The agency test cameras belong to. */
-export const TEST_AGENCY = { code: 'PC08-HCM', name: 'Phòng CSGT Công an TP. Hồ Chí Minh', province: '79' } as const;
+export const TEST_AGENCY = { code: 'PC08-HCM', name: 'Phòng CSGT Công an TP. Hồ Chí Minh', province: 'TP. Hồ Chí Minh' } as const;
 
 /** Adds TEST_AGENCY unless the database has it. */
 export const ensureTestAgency = async (db: TDb) => {
