@@ -1,9 +1,10 @@
-import type { TDb } from '../db/index.ts';
+import type { TTx } from '../db/index.ts';
 import { withdrawnRuleIds } from '../fines/index.ts';
 import type { Violation } from '../generated/prisma/enums.ts';
 import { moveEntities } from '../workflow/index.ts';
 import { FINE_STAGE_FLAGS } from './assess-case.ts';
 import { CASE_MACHINE } from './case-machine.ts';
+import { CLAIM_RELEASED } from './claim-columns.ts';
 import { FLAGS } from './flags.ts';
 
 /** Which cases waiting for review go back to the fine stage. */
@@ -33,9 +34,10 @@ const CHUNK = 1_000;
  * rule, amount, points, legal basis and handling unit are cleared, their owner kept, and
  * the fine stage assesses them again with the rules in force on their capture date. Cases
  * not yet in review need nothing: the fine stage has not assessed them, or will again.
- * With `violation`, the case is assessed as that act. Returns how many cases went back.
+ * With `violation`, the case is assessed as that act. An officer's review claim on a case
+ * is released. Runs on `db` or in the caller's transaction. Returns how many cases went back.
  */
-export const reassessCases = async (db: TDb, opts: TReassessOptions): Promise<number> => {
+export const reassessCases = async (db: TTx, opts: TReassessOptions): Promise<number> => {
   const sel = opts.select;
   const scope =
     'withdrawnRules' in sel
@@ -82,6 +84,7 @@ export const reassessCases = async (db: TDb, opts: TReassessOptions): Promise<nu
         handling_unit_kind: ['text', () => null],
         handling_unit: ['text', () => null],
         handling_province_code: ['text', () => null],
+        ...CLAIM_RELEASED,
       },
     });
     moved += ids.size;
