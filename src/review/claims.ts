@@ -23,17 +23,20 @@ const queueOfState = (status: string): TQueueKind | undefined =>
 
 /**
  * Eligible cases of one queue for this officer, most urgent first (notice deadline, then
- * age; the index case_status_detecting_agency_id_notice_due_at_created_at_idx reads them
- * in order): unclaimed or claim expired, in the officer's scope. Escalated and QA cases
- * exclude the officers who decided them before (four eyes; QA is blind).
+ * age): unclaimed or claim expired, in the officer's scope. Read per agency of the scope
+ * (each an ordered scan of case_status_detecting_agency_id_notice_due_at_created_at_idx,
+ * where `= ANY(scope)` would sort every waiting case), then merged. Escalated and QA
+ * cases exclude the officers who decided them before (four eyes; QA is blind).
  */
 const candidatesSql = (p: TPrincipal, kind: TQueueKind, rank: number): Prisma.Sql => Prisma.sql`
-  (SELECT c.id::text AS id, c.claim_version AS version, c.status::text AS status, ${rank}::int AS rank,
-     c.claimed_by::text AS "prevHolder", c.notice_due_at, c.created_at
-   FROM "case" c
-   WHERE c.status = ${QUEUE_STATE[kind]}::"CaseStatus" AND c.detecting_agency_id = ANY(${p.scopeAgencyIds}::uuid[])
-     AND (c.claim_expires_at IS NULL OR c.claim_expires_at < now())
-     ${kind === 'REVIEW' ? Prisma.empty : Prisma.sql`AND NOT EXISTS (SELECT 1 FROM review_decision d WHERE d.case_id = c.id AND d.officer_id = ${p.officerId}::uuid)`}
+  (SELECT c.id, c.version, c.status, ${rank}::int AS rank, c."prevHolder", c.notice_due_at, c.created_at
+   FROM unnest(${p.scopeAgencyIds}::uuid[]) AS a(id) CROSS JOIN LATERAL (
+     SELECT c.id::text AS id, c.claim_version AS version, c.status::text AS status, c.claimed_by::text AS "prevHolder", c.notice_due_at, c.created_at
+     FROM "case" c
+     WHERE c.status = ${QUEUE_STATE[kind]}::"CaseStatus" AND c.detecting_agency_id = a.id
+       AND (c.claim_expires_at IS NULL OR c.claim_expires_at < now())
+       ${kind === 'REVIEW' ? Prisma.empty : Prisma.sql`AND NOT EXISTS (SELECT 1 FROM review_decision d WHERE d.case_id = c.id AND d.officer_id = ${p.officerId}::uuid)`}
+     ORDER BY c.notice_due_at, c.created_at LIMIT ${CANDIDATES}) c
    ORDER BY c.notice_due_at, c.created_at LIMIT ${CANDIDATES})`;
 
 const readCandidates = async (db: TDb, p: TPrincipal, kinds: readonly TQueueKind[]): Promise<TCandidate[]> => {
