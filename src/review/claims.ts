@@ -39,26 +39,32 @@ const candidatesSql = (p: TPrincipal, kind: TQueueKind, rank: number): Prisma.Sq
      ORDER BY c.notice_due_at, c.created_at LIMIT ${CANDIDATES}) c
    ORDER BY c.notice_due_at, c.created_at LIMIT ${CANDIDATES})`;
 
-const readCandidates = async (db: TDb, p: TPrincipal, kinds: readonly TQueueKind[]): Promise<TCandidate[]> => {
-  const parts = kinds.map((k, i) => candidatesSql(p, k, i));
-  const rows = await queryRows<Omit<TCandidate, 'ord'>>(
+/**
+ * One read: the officer's held claim, if any (rank -1, whatever its state or expiry), then
+ * the candidates of each queue in order.
+ */
+const readQueues = async (db: TDb, p: TPrincipal, kinds: readonly TQueueKind[]): Promise<{ held?: THeld; cands: TCandidate[] }> => {
+  const held = Prisma.sql`(SELECT c.id::text AS id, c.claim_version AS version, c.status::text AS status, -1 AS rank, NULL AS "prevHolder",
+    c.notice_due_at, c.created_at, c.claim_id::text AS "claimId", coalesce(c.claim_expires_at > now(), false) AS live
+    FROM "case" c WHERE c.claimed_by = ${p.officerId}::uuid)`;
+  const parts = kinds.map((k, i) => Prisma.sql`(SELECT *, NULL AS "claimId", NULL::boolean AS live FROM ${candidatesSql(p, k, i)} q)`);
+  const rows = await queryRows<TCandidate & THeld & { rank: number }>(
     db,
-    Prisma.sql`SELECT id, version, status, "prevHolder" FROM (${Prisma.join(parts, ' UNION ALL ')}) x ORDER BY rank, notice_due_at, created_at`,
+    Prisma.sql`SELECT id, version, status, rank, "prevHolder", "claimId", live FROM (${Prisma.join([held, ...parts], ' UNION ALL ')}) x
+      ORDER BY rank, notice_due_at, created_at`,
   );
-  return rows.map((r, ord) => ({ ...r, ord }));
+  const first = rows[0];
+  const cands = rows.filter((r) => r.rank >= 0).map(({ id, version, status, prevHolder }, ord) => ({ id, version, status, prevHolder, ord }));
+  return { held: first && first.rank < 0 ? first : undefined, cands };
 };
 
-const readHeld = async (db: TDb, p: TPrincipal): Promise<THeld | undefined> =>
+const summaryOf = async (db: TDb, caseId: string): Promise<TCaseSummary & { claimExpiresAt: Date }> =>
   (
-    await queryRows<THeld>(
+    await queryRows<TCaseSummary & { claimExpiresAt: Date }>(
       db,
-      Prisma.sql`SELECT id::text AS id, claim_version AS version, status::text AS status, claim_id::text AS "claimId",
-        claim_expires_at > now() AS live FROM "case" WHERE claimed_by = ${p.officerId}::uuid`,
+      Prisma.sql`SELECT ${SUMMARY_COLUMNS}, c.claim_expires_at AS "claimExpiresAt" FROM "case" c JOIN site s ON s.id = c.site_id WHERE c.id = ${caseId}::uuid`,
     )
-  )[0];
-
-const summaryOf = async (db: TDb, caseId: string): Promise<TCaseSummary> =>
-  (await queryRows<TCaseSummary>(db, Prisma.sql`SELECT ${SUMMARY_COLUMNS} FROM "case" c JOIN site s ON s.id = c.site_id WHERE c.id = ${caseId}::uuid`))[0]!;
+  )[0]!;
 
 /**
  * The one statement that claims: of the candidates, the first still in the state and
@@ -136,16 +142,17 @@ export const claimNext = async (deps: TClaimDeps, p: TPrincipal, opts: { queue?:
   const kinds = opts.queue ? [opts.queue] : allowed;
   if (kinds.length === 0) return null;
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const held = await readHeld(deps.db, p);
+    const { held, cands } = await readQueues(deps.db, p, kinds);
     if (held) {
       const queue = queueOfState(held.status);
       if (held.live && queue) {
-        const row = await queryRows<{ claimExpiresAt: Date }>(deps.db, Prisma.sql`SELECT claim_expires_at AS "claimExpiresAt" FROM "case" WHERE id = ${held.id}::uuid`);
-        return { ...(await summaryOf(deps.db, held.id)), queue, claim: { id: held.claimId, expiresAt: row[0]!.claimExpiresAt } };
+        const { claimExpiresAt, ...summary } = await summaryOf(deps.db, held.id);
+        return { ...summary, queue, claim: { id: held.claimId, expiresAt: claimExpiresAt } };
       }
       await queryRows(deps.db, releaseSql(p, held, 'review.claim-expire', false));
+      // Released: the case may be a candidate again, so read afresh.
+      continue;
     }
-    const cands = await readCandidates(deps.db, p, kinds);
     if (cands.length === 0) return null;
     const claimId = randomUUID();
     try {
