@@ -66,7 +66,7 @@ const seed = async (client: pg.Client): Promise<number> => {
        (CASE WHEN g % 3 = 0 THEN 'PENDING_REVIEW' ELSE (ARRAY['APPROVED', 'REJECTED', 'CLOSED'])[1 + (g / 3) % 3] END)::"CaseStatus",
        now() - make_interval(secs => g), now() - make_interval(secs => g),
        18000000, 20000000, 19000000, 4, 'điểm b khoản 9 Điều 6 Nghị định 168/2024/NĐ-CP',
-       now() + make_interval(mins => (g * 7919) % 14400), CASE WHEN g % 20 = 0 THEN $2::uuid ELSE $1::uuid END,
+       now() + make_interval(mins => ((g::bigint * 7919) % 14400)::int), CASE WHEN g % 20 = 0 THEN $2::uuid ELSE $1::uuid END,
        now() - make_interval(secs => g), now()
      FROM generate_series(1, $3::int) g, site s`,
     [AGENCY, OTHER_AGENCY, CASES],
