@@ -19,26 +19,30 @@ const DEFAULT_LIMIT = 100;
 export const listQueue = async (db: TDb, p: TPrincipal, filters: TQueueFilters = {}): Promise<TQueue> => {
   const states = queuesOf(p).map((k) => QUEUE_STATE[k]);
   if (states.length === 0) return { cases: [], total: 0, flagCounts: {} };
-  const where = [
-    Prisma.sql`c.status::text = ANY(${states}::text[])`,
-    Prisma.sql`c.detecting_agency_id = ANY(${p.scopeAgencyIds}::uuid[])`,
+  const conditions = [
     ...(filters.violation ? [Prisma.sql`c.violation = ${filters.violation}::"Violation"`] : []),
     ...(filters.site ? [Prisma.sql`s.code = ${filters.site}`] : []),
     ...(filters.camera
       ? [Prisma.sql`EXISTS (SELECT 1 FROM camera_event e JOIN camera k ON k.id = e.camera_id WHERE e.case_id = c.id AND k.code = ${filters.camera})`]
       : []),
   ];
+  const flagged = filters.flag ? [Prisma.sql`${filters.flag} = ANY(c.flags)`] : [];
+  const inScope = [Prisma.sql`c.status::text = ANY(${states}::text[])`, Prisma.sql`c.detecting_agency_id = ANY(${p.scopeAgencyIds}::uuid[])`];
   const from = Prisma.sql`FROM "case" c JOIN site s ON s.id = c.site_id`;
-  const base = Prisma.sql`${from} WHERE ${Prisma.join(where, ' AND ')}`;
-  const flagged = filters.flag ? Prisma.sql`AND ${filters.flag} = ANY(c.flags)` : Prisma.empty;
-  const [cases, counts, total] = await Promise.all([
-    queryRows<TQueueItem>(
-      db,
-      Prisma.sql`SELECT ${SUMMARY_COLUMNS}, coalesce(c.claim_expires_at > now(), false) AS claimed ${base} ${flagged}
-        ORDER BY c.notice_due_at, c.created_at LIMIT ${filters.limit ?? DEFAULT_LIMIT}`,
-    ),
-    queryRows<{ flag: string; n: number }>(db, Prisma.sql`SELECT f AS flag, count(*)::int AS n ${from} CROSS JOIN LATERAL unnest(c.flags) AS f WHERE ${Prisma.join(where, ' AND ')} GROUP BY f`),
-    queryRows<{ n: number }>(db, Prisma.sql`SELECT count(*)::int AS n ${base} ${flagged}`),
+  const whereOf = (parts: Prisma.Sql[]) => Prisma.sql`WHERE ${Prisma.join(parts, ' AND ')}`;
+  const limit = filters.limit ?? DEFAULT_LIMIT;
+  // The page: per state and agency an ordered scan of the queue index, merged (as claims read them).
+  const page = Prisma.sql`
+    SELECT q.* FROM unnest(${states}::text[]) AS st(status) CROSS JOIN unnest(${p.scopeAgencyIds}::uuid[]) AS a(id) CROSS JOIN LATERAL (
+      SELECT ${SUMMARY_COLUMNS}, coalesce(c.claim_expires_at > now(), false) AS claimed, c.notice_due_at AS due
+      ${from} ${whereOf([Prisma.sql`c.status = st.status::"CaseStatus"`, Prisma.sql`c.detecting_agency_id = a.id`, ...conditions, ...flagged])}
+      ORDER BY c.notice_due_at, c.created_at LIMIT ${limit}) q
+    ORDER BY q.due, q."createdAt" LIMIT ${limit}`;
+  const [rows, counts, total] = await Promise.all([
+    queryRows<TQueueItem & { due: Date | null }>(db, page),
+    queryRows<{ flag: string; n: number }>(db, Prisma.sql`SELECT f AS flag, count(*)::int AS n ${from} CROSS JOIN LATERAL unnest(c.flags) AS f ${whereOf([...inScope, ...conditions])} GROUP BY f`),
+    queryRows<{ n: number }>(db, Prisma.sql`SELECT count(*)::int AS n ${from} ${whereOf([...inScope, ...conditions, ...flagged])}`),
   ]);
+  const cases = rows.map(({ due: _due, ...c }) => c);
   return { cases, total: total[0]!.n, flagCounts: Object.fromEntries(counts.map((r) => [r.flag, r.n])) };
 };
