@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -37,6 +37,8 @@ export type TReviewBench = {
   errors: number;
   doubleAssignments: number;
   doubleDecisions: number;
+  /** 1-minute load average when the load started: the machine is shared. */
+  load: number;
 };
 
 const freePort = (): Promise<number> =>
@@ -169,6 +171,7 @@ export const runReviewBench = async (pgBase: string): Promise<TReviewBench> => {
       const baseline = emptyLoop();
       await Promise.all(officers.map((o) => baselineLoop(base, o, ids, performance.now() + SECONDS * 1000, baseline)));
       const review = emptyLoop();
+      const load = loadavg()[0]!;
       const t0 = performance.now();
       await Promise.all(officers.map((o) => reviewLoop(base, o, t0 + SECONDS * 1000, review, handed)));
       const elapsed = (performance.now() - t0) / 1000;
@@ -189,6 +192,7 @@ export const runReviewBench = async (pgBase: string): Promise<TReviewBench> => {
         errors: review.errors + baseline.errors + warm.errors,
         doubleAssignments: review.doubles + warm.doubles,
         doubleDecisions,
+        load,
       };
     } finally {
       child.kill('SIGTERM');
@@ -211,6 +215,7 @@ LOG_LEVEL=warn, DB pool 20), the review routes behind a header stand-in for requ
 (fetch, keep-alive, on the same machine) each doing \`POST /v1/review/next\` → \`POST /v1/cases/:id/decision\` (approve; one in
 seven rejected; QA second reviews, 5 % of approvals, agreed) for ${r.seconds} s; baseline, same run, same ${r.reviewers} clients before it:
 \`GET /v1/cases/:id\` (a primary-key read of one case, same middleware) for ${r.seconds} s. Both after a ${WARMUP} s warm-up.
+The machine is shared: its 1-minute load average was ${r.load.toFixed(1)} when the reviewers started, so compare the ratio to the baseline, not milliseconds across runs.
 
 | request | n | p50 ms | p95 ms | p99 ms |
 | --- | ---: | ---: | ---: | ---: |
