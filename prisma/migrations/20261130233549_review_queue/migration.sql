@@ -1,5 +1,6 @@
 -- AlterEnum
-ALTER TYPE "CaseStatus" ADD VALUE 'QA_REVIEW';
+-- After ESCALATED_REVIEW, where schema.prisma declares it (hand-edited: Prisma appends).
+ALTER TYPE "CaseStatus" ADD VALUE 'QA_REVIEW' AFTER 'ESCALATED_REVIEW';
 
 -- AlterTable
 ALTER TABLE "case" ADD COLUMN     "approved_amount" INTEGER,
