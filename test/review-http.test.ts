@@ -85,5 +85,9 @@ describe('review API', () => {
     expect((await call(other, 'POST', `/v1/review/claims/${id}/renew`)).status).toBe(404);
     expect((await call(other, 'DELETE', `/v1/review/claims/not-a-uuid`)).status).toBe(404);
     expect((await call(other, 'POST', '/v1/review/next', { queue: 'ESCALATED' })).status).toBe(404);
+    // An ADMIN alone reviews nothing: the review routes are not theirs.
+    const admin = officer(['ADMIN']);
+    expect((await call(admin, 'GET', '/v1/review/queue')).status).toBe(404);
+    expect((await call(admin, 'POST', '/v1/review/next')).status).toBe(404);
   });
 });

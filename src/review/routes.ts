@@ -7,6 +7,7 @@ import { decide, type TDecideDeps } from './decide.ts';
 import { ZDecision } from './decision-input.ts';
 import type { TPrincipal } from './principal.ts';
 import { listQueue } from './queue.ts';
+import { queuesOf } from './rules.ts';
 
 export type TReviewDeps = TClaimDeps & TDecideDeps;
 
@@ -19,9 +20,11 @@ const ZQueueQuery = z.object({
 });
 const ZNextBody = z.strictObject({ queue: z.enum(['ESCALATED', 'QA', 'REVIEW']).optional() });
 
+/** The officer, who must review (REVIEWER or SUPERVISOR): to anyone else these routes do not exist. */
 const principalOf = (res: Response): TPrincipal => {
   const p = res.locals.principal as TPrincipal | undefined;
   if (!p) throw new Error('review routes need the officer middleware before them');
+  if (queuesOf(p).length === 0) throw new AppError('NOT_FOUND', 'no review for this officer');
   return p;
 };
 
