@@ -30,7 +30,8 @@ export const listQueue = async (db: TDb, p: TPrincipal, filters: TQueueFilters =
   const inScope = [Prisma.sql`c.status::text = ANY(${states}::text[])`, Prisma.sql`c.detecting_agency_id = ANY(${p.scopeAgencyIds}::uuid[])`];
   const from = Prisma.sql`FROM "case" c JOIN site s ON s.id = c.site_id`;
   const whereOf = (parts: Prisma.Sql[]) => Prisma.sql`WHERE ${Prisma.join(parts, ' AND ')}`;
-  const limit = filters.limit ?? DEFAULT_LIMIT;
+  // In the SQL, not a parameter: see CANDIDATES in claims.ts (a generic plan costing the whole queue is JIT-compiled).
+  const limit = Prisma.raw(String(Math.max(1, Math.min(500, Math.trunc(filters.limit ?? DEFAULT_LIMIT)))));
   // The page: per state and agency an ordered scan of the queue index, merged (as claims read them).
   const page = Prisma.sql`
     SELECT q.* FROM unnest(${states}::text[]) AS st(status) CROSS JOIN unnest(${p.scopeAgencyIds}::uuid[]) AS a(id) CROSS JOIN LATERAL (
