@@ -13,6 +13,6 @@ export { pipelineStages } from './stages.ts';
 export type { TPipelineDeps } from './stages.ts';
 export { lookupReset, reresolveCases, RERESOLVABLE_FLAGS } from './reresolve.ts';
 export { CLAIM_RELEASED } from './claim-columns.ts';
-export { reassessCases } from './reassess.ts';
-export type { TReassessOptions, TReassessSelection } from './reassess.ts';
+export { reassessCases, reassessMove } from './reassess.ts';
+export type { TReassessOptions, TReassessRow, TReassessSelection } from './reassess.ts';
 export type { TReresolvableFlag } from './reresolve.ts';

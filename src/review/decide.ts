@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { CASE_MACHINE, CLAIM_RELEASED, FLAGS, lookupReset, reassessCases } from '../cases/index.ts';
-import type { TDb, TTx } from '../db/index.ts';
-import type { CaseStatus } from '../generated/prisma/enums.ts';
+import { CASE_MACHINE, CLAIM_RELEASED, FLAGS, lookupReset, reassessMove } from '../cases/index.ts';
+import { inTransaction, type TDb, type TQuery } from '../db/index.ts';
+import { Prisma } from '../generated/prisma/client.ts';
+import type { CaseStatus, Violation } from '../generated/prisma/enums.ts';
 import { parsePlate } from '../plates/index.ts';
 import { AppError } from '../shared/app-error.ts';
 import { canonicalJson } from '../shared/canonical-json.ts';
-import { moveEntities, type TSetColumn } from '../workflow/index.ts';
+import { moveSql, type TSetColumn } from '../workflow/index.ts';
 import type { TDecisionInput } from './decision-input.ts';
 import type { TPrincipal } from './principal.ts';
 import { actorOf, isSupervisor, needsSupervisor } from './rules.ts';
@@ -35,7 +36,9 @@ type TLocked = {
   live: boolean;
   flags: string[];
   plate: string;
-  violation: string;
+  violation: Violation;
+  rule_code: string | null;
+  rule_version: number | null;
   fine_min: number | null;
   fine_max: number | null;
   fine_amount: number | null;
@@ -122,12 +125,14 @@ const qaMove = (c: TLocked, d: TDecisionInput): TMove => {
   throw invalid('a QA review approves, rejects or escalates');
 };
 
-const lock = async (tx: TTx, p: TPrincipal, caseId: string): Promise<TLocked | undefined> =>
+const lock = async (q: TQuery, p: TPrincipal, caseId: string): Promise<TLocked | undefined> =>
   (
-    await tx.$queryRaw<TLocked[]>`
-      SELECT id::text, status, claimed_by::text, claim_id::text, coalesce(claim_expires_at > clock_timestamp(), false) AS live, flags, plate,
-        violation::text, fine_min, fine_max, fine_amount, fine_multiplier, approved_amount
-      FROM "case" WHERE id = ${caseId}::uuid AND detecting_agency_id = ANY(${p.scopeAgencyIds}::uuid[]) FOR UPDATE`
+    await q<TLocked>(Prisma.sql`
+      SELECT c.id::text, c.status::text, c.claimed_by::text, c.claim_id::text, coalesce(c.claim_expires_at > clock_timestamp(), false) AS live,
+        c.flags, c.plate, c.violation::text, r.code AS rule_code, r.version AS rule_version,
+        c.fine_min, c.fine_max, c.fine_amount, c.fine_multiplier, c.approved_amount
+      FROM "case" c LEFT JOIN fine_rule r ON r.id = c.fine_rule_id
+      WHERE c.id = ${caseId}::uuid AND c.detecting_agency_id = ANY(${p.scopeAgencyIds}::uuid[]) FOR UPDATE OF c`)
   )[0];
 
 /**
@@ -139,11 +144,13 @@ const lock = async (tx: TTx, p: TPrincipal, caseId: string): Promise<TLocked | u
  */
 export const decide = async (deps: TDecideDeps, p: TPrincipal, caseId: string, d: TDecisionInput): Promise<TDecisionOutcome> => {
   const fingerprint = fingerprintOf(d);
-  return deps.db.$transaction(async (tx) => {
-    const c = await lock(tx, p, caseId);
+  return inTransaction(deps.db, async (q) => {
+    const c = await lock(q, p, caseId);
     if (!c) throw new AppError('NOT_FOUND', 'no such case');
     if (c.claimed_by !== p.officerId || !c.live || !c.claim_id) {
-      const last = await tx.reviewDecision.findFirst({ where: { caseId, officerId: p.officerId }, orderBy: { at: 'desc' } });
+      const [last] = await q<{ id: string; fingerprint: string }>(
+        Prisma.sql`SELECT id::text, fingerprint FROM review_decision WHERE case_id = ${caseId}::uuid AND officer_id = ${p.officerId}::uuid ORDER BY at DESC, id LIMIT 1`,
+      );
       if (last?.fingerprint === fingerprint) return { decisionId: last.id, kind: d.decision, status: c.status, replayed: true };
       throw new AppError('CONFLICT', 'the case is not under your live claim: it was decided, released or its claim expired', { details: { status: c.status } });
     }
@@ -156,43 +163,37 @@ export const decide = async (deps: TDecideDeps, p: TPrincipal, caseId: string, d
       move = supervisorMove(c, d);
     } else throw new AppError('CONFLICT', 'the case is not under review', { details: { status: c.status } });
     // Four eyes: whoever decided the case before cannot approve it as supervisor or QA reviewer.
-    if (c.status !== 'PENDING_REVIEW' && (await tx.reviewDecision.count({ where: { caseId, officerId: p.officerId } })) > 0) {
-      throw new AppError('CONFLICT', 'you decided this case before: another officer decides it', { details: { status: c.status } });
+    if (c.status !== 'PENDING_REVIEW') {
+      const [before] = await q<{ id: string }>(Prisma.sql`SELECT id::text FROM review_decision WHERE case_id = ${caseId}::uuid AND officer_id = ${p.officerId}::uuid LIMIT 1`);
+      if (before) throw new AppError('CONFLICT', 'you decided this case before: another officer decides it', { details: { status: c.status } });
     }
     const why = { reason: move.reason, data: { decision: d.decision, claimId, officerId: p.officerId, ...(move.amount === undefined ? {} : { amount: move.amount }), ...move.data } };
-    let moved: number;
-    if (d.decision === 'CHANGE_ACT' && c.status === 'PENDING_REVIEW') {
-      moved = await reassessCases(tx, { select: { caseIds: [caseId] }, violation: d.violation, actor: actorOf(p), reason: move.reason ?? 'act changed by the officer' });
-    } else {
-      const ids = await moveEntities(tx, CASE_MACHINE, {
-        path: [c.status, move.to],
-        rows: [{ id: caseId }],
-        id: (r) => r.id,
-        actor: actorOf(p),
-        why: () => why,
-        set: { ...move.set, ...CLAIM_RELEASED },
-      });
-      moved = ids.size;
-    }
-    if (moved !== 1) throw new AppError('CONFLICT', 'the case moved meanwhile', { details: { status: c.status } });
-    const row = await tx.reviewDecision.create({
-      data: {
-        caseId,
-        officerId: p.officerId,
-        kind: d.decision,
-        fromState: c.status,
-        toState: move.to,
-        reasonCode: d.decision === 'REJECT' ? d.reason : null,
-        note: 'note' in d ? (d.note ?? null) : d.decision === 'APPROVE' ? (d.reason ?? null) : null,
-        amount: move.amount ?? null,
-        value: move.value ?? null,
-        fingerprint,
-        qa: c.status === 'QA_REVIEW',
-        qaDisagrees: move.qaDisagrees ?? null,
-        claimId,
-      },
-      select: { id: true },
-    });
-    return { decisionId: row.id, kind: d.decision, status: move.to, replayed: false };
+    const statement =
+      d.decision === 'CHANGE_ACT' && c.status === 'PENDING_REVIEW'
+        ? moveSql(
+            CASE_MACHINE,
+            reassessMove([{ id: caseId, violation: c.violation, fineRule: c.rule_code ? { code: c.rule_code, version: c.rule_version! } : null }], {
+              violation: d.violation,
+              actor: actorOf(p),
+              reason: move.reason ?? 'act changed by the officer',
+            }),
+          )
+        : moveSql(CASE_MACHINE, {
+            path: [c.status, move.to],
+            rows: [{ id: caseId }],
+            id: (r) => r.id,
+            actor: actorOf(p),
+            why: () => why,
+            set: { ...move.set, ...CLAIM_RELEASED },
+          });
+    // The case is locked: the move cannot miss, short of a bug.
+    if ((await q(statement)).length !== 1) throw new AppError('CONFLICT', 'the case moved meanwhile', { details: { status: c.status } });
+    const note = 'note' in d ? (d.note ?? null) : d.decision === 'APPROVE' ? (d.reason ?? null) : null;
+    const [row] = await q<{ id: string }>(Prisma.sql`
+      INSERT INTO review_decision (id, case_id, officer_id, kind, from_state, to_state, reason_code, note, amount, value, fingerprint, qa, qa_disagrees, claim_id)
+      VALUES (gen_random_uuid(), ${caseId}::uuid, ${p.officerId}::uuid, ${d.decision}, ${c.status}, ${move.to}, ${d.decision === 'REJECT' ? d.reason : null},
+        ${note}, ${move.amount ?? null}::int, ${move.value ?? null}, ${fingerprint}, ${c.status === 'QA_REVIEW'}, ${move.qaDisagrees ?? null}::boolean, ${claimId}::uuid)
+      RETURNING id::text`);
+    return { decisionId: row!.id, kind: d.decision, status: move.to, replayed: false };
   });
 };
