@@ -10,6 +10,7 @@ import { createDb, type TDb } from './db/index.ts';
 import { EVENT_MACHINE, EventWriter, referencedEvidence } from './events/index.ts';
 import { RuleCache } from './fines/index.ts';
 import { createApp } from './http/app.ts';
+import { expireClaims } from './review/index.ts';
 import { createApiServer } from './http/server.ts';
 import { createMetrics } from './metrics/index.ts';
 import {
@@ -152,6 +153,8 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
         return report;
       },
     },
+    // Claims whose lease ran out are released and audited (src/review); a new claim takes them over anyway.
+    { name: 'expire-review-claims', everyMs: 60_000, run: async () => ({ released: await expireClaims(db()) }) },
     {
       name: 'audit-checkpoint',
       everyMs: audit().everyMs,

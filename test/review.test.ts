@@ -5,7 +5,7 @@ import { verifyAuditChain } from '../src/audit/index.ts';
 import { applyRules, readRuleFile, RULE_TABLES_DIR } from '../src/fines/index.ts';
 import { importRegistryCsv } from '../src/registry/index.ts';
 import { reassessCases } from '../src/cases/index.ts';
-import { claimNext, decide, listQueue, releaseClaim, renewClaim, type TDecisionInput, type TPrincipal, type TReviewDeps } from '../src/review/index.ts';
+import { claimNext, decide, expireClaims, listQueue, releaseClaim, renewClaim, type TDecisionInput, type TPrincipal, type TReviewDeps } from '../src/review/index.ts';
 import { AppError } from '../src/shared/app-error.ts';
 import { CAMERA_SECRET, createTestContext, seedSite, startApi, startPipeline, type TTestContext } from './support/context.ts';
 import { eventually, makeEvent } from './support/events.ts';
@@ -124,6 +124,23 @@ describe('claims', () => {
     expect(again?.id).toBe(first);
     expect((await trail(first!)).map((e) => e.action)).toEqual(['review.claim', 'review.claim-expire', 'review.claim']);
     expect(await verifyAuditChain(ctx.db, 'case', first!)).toBeNull();
+  });
+
+  it('the maintenance task releases claims whose lease ran out, audited, and leaves live ones', async () => {
+    const [stale, live] = await seedReviewCases(ctx.db, 'HCM-1', 2);
+    const a = officer();
+    const b = officer();
+    expect((await claimNext(deps, a))?.id).toBe(stale);
+    expect((await claimNext(deps, b))?.id).toBe(live);
+    await ctx.db.$executeRaw`UPDATE "case" SET claim_expires_at = now() - interval '1 second' WHERE id = ${stale}::uuid`;
+    expect(await expireClaims(ctx.db)).toBe(1);
+    expect(await expireClaims(ctx.db)).toBe(0);
+    expect(await caseRow(stale!)).toMatchObject({ claimedBy: null, claimId: null });
+    expect(await caseRow(live!)).toMatchObject({ claimedBy: b.officerId });
+    expect((await trail(stale!)).at(-1)).toMatchObject({ actor: 'system:review', action: 'review.claim-expire', data: { officerId: a.officerId } });
+    expect(await verifyAuditChain(ctx.db, 'case', stale!)).toBeNull();
+    // A's next claim starts afresh.
+    expect((await claimNext(deps, a))?.id).toBe(stale);
   });
 
   it("another agency's case is not found: not in the queue, not claimable, not decidable", async () => {

@@ -213,3 +213,41 @@ export const releaseClaim = async (deps: TClaimDeps, p: TPrincipal, caseId: stri
   const released = held && (await queryRows(deps.db, releaseSql(p, { id: caseId, claimId: held.claimId }, 'review.release', true)));
   if (!released?.length) await claimMissing(deps.db, p, caseId);
 };
+
+const EXPIRE_BATCH = 1_000;
+
+/**
+ * Releases claims whose lease ran out and that nobody took over, each audited
+ * `review.claim-expire` (actor `system:review`): so every expiry is in the case's history,
+ * not only those a later claim notices. A claim renewed, released, taken over or decided
+ * meanwhile has another version and is left alone. Returns how many were released.
+ */
+export const expireClaims = async (db: TDb): Promise<number> => {
+  let released = 0;
+  for (;;) {
+    const stale = await queryRows<{ id: string; version: number; claimId: string; officerId: string }>(
+      db,
+      Prisma.sql`SELECT id::text, claim_version AS version, claim_id::text AS "claimId", claimed_by::text AS "officerId" FROM "case"
+        WHERE claimed_by IS NOT NULL AND claim_expires_at < now() LIMIT ${Prisma.raw(String(EXPIRE_BATCH))}`,
+    );
+    if (stale.length === 0) return released;
+    const at = new Date();
+    const drafts = stale.map((s) =>
+      draftAudit({ actor: 'system:review', entityType: 'case', entityId: s.id, action: 'review.claim-expire', data: { claimId: s.claimId, officerId: s.officerId } }, at),
+    );
+    const rows = await queryRows(
+      db,
+      Prisma.sql`
+        WITH i AS (SELECT * FROM unnest(${stale.map((s) => s.id)}::uuid[], ${stale.map((s) => s.version)}::int[]) AS i(id, version)),
+        released AS (
+          UPDATE "case" c SET claimed_by = NULL, claim_id = NULL, claim_expires_at = NULL, claim_version = c.claim_version + 1
+          FROM i WHERE c.id = i.id AND c.claim_version = i.version AND c.claim_expires_at < now()
+          RETURNING c.id
+        ),
+        audit AS (${appendAuditSql(drafts, { join: 'released' })})
+        SELECT id FROM released`,
+    );
+    released += rows.length;
+    if (stale.length < EXPIRE_BATCH) return released;
+  }
+};

@@ -1,4 +1,4 @@
-export { claimNext, releaseClaim, renewClaim } from './claims.ts';
+export { claimNext, expireClaims, releaseClaim, renewClaim } from './claims.ts';
 export type { TClaim, TClaimDeps, TClaimed } from './claims.ts';
 export type { TCaseSummary } from './case-summary.ts';
 export { decide } from './decide.ts';
