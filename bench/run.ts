@@ -2,7 +2,8 @@
 // PostgreSQL and, in the same run and with the same load, the lean reference
 // (bench/lean-server.ts: only the unavoidable work, no framework) and a bare express
 // hello-world route; then drains N events through the pipeline stages against no-op
-// BullMQ jobs (bench/pipeline.ts); writes bench/results.md. The load generator shares
+// BullMQ jobs (bench/pipeline.ts); then the officers' review queue (bench/review.ts);
+// writes bench/results.md. The load generator shares
 // the machine. BENCH_PIPELINE=0 measures ingest only; BENCH_PROFILE=1 runs the API and
 // the lean server under --cpu-prof and prints where their time went instead.
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
@@ -21,6 +22,7 @@ import { createDatabase, dropDatabase } from '../src/db/ensure-database.ts';
 import { applyMigrations } from '../src/db/migrations.ts';
 import { samplePng } from '../scripts/sample-images.ts';
 import { runPipelineBench } from './pipeline.ts';
+import { reviewMarkdown, runReviewBench } from './review.ts';
 import { summarise, summaryMarkdown } from './profile-summary.ts';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 15);
@@ -30,6 +32,8 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 10);
 /** Lean and ingest are measured in rounds, alternating which goes first. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const PIPELINE = process.env.BENCH_PIPELINE !== '0';
+/** The review benchmark (bench/review.ts) after the pipeline's; BENCH_REVIEW=0 skips it. */
+const REVIEW = process.env.BENCH_REVIEW !== '0';
 /** A git ref (or a directory holding a checkout) whose API is measured beside this tree's in the same rounds (A/B of a change). */
 const COMPARE = process.env.BENCH_COMPARE;
 const PROFILE = Boolean(process.env.BENCH_PROFILE);
@@ -284,7 +288,8 @@ try {
     process.stdout.write(`\n${md}`);
   } else {
     const pipeline = PIPELINE ? await runPipelineBench(PIPELINE_EVENTS, PIPELINE_CONCURRENCY, NOOP_CONCURRENCY, PG_BASE) : undefined;
-    const md = ingestMarkdown() + (pipeline ? pipelineMarkdown(pipeline) : '');
+    const review = REVIEW ? await runReviewBench(PG_BASE) : undefined;
+    const md = ingestMarkdown() + (pipeline ? pipelineMarkdown(pipeline) : '') + (review ? `\n${reviewMarkdown(review)}` : '');
     writeFileSync(join(import.meta.dirname, 'results.md'), md);
     process.stdout.write(md);
   }

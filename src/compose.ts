@@ -11,6 +11,7 @@ import { createDb, type TDb } from './db/index.ts';
 import { EVENT_MACHINE, EventWriter, referencedEvidence } from './events/index.ts';
 import { RuleCache } from './fines/index.ts';
 import { createApp } from './http/app.ts';
+import { expireClaims } from './review/index.ts';
 import { createApiServer } from './http/server.ts';
 import { createMetrics } from './metrics/index.ts';
 import {
@@ -158,6 +159,8 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
         return report;
       },
     },
+    // Claims whose lease ran out are released and audited (src/review); a new claim takes them over anyway.
+    { name: 'expire-review-claims', everyMs: 60_000, run: async () => ({ released: await expireClaims(db()) }) },
     {
       // Cases in review assessed with data changed since (a fine job that held the old tables).
       name: 'reassess-stale',
@@ -212,6 +215,7 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
       ingestLimits: { bodyLimitBytes: cfg.BODY_LIMIT_BYTES, bodyBudgetBytes: cfg.BODY_BUDGET_BYTES, bodyReadTimeoutMs: cfg.BODY_READ_TIMEOUT_MS },
       ingestMetrics: { metrics: metrics(), cameraLabel: cfg.METRICS_CAMERA_LABEL },
       auth: auth(),
+      review: { leaseSeconds: cfg.REVIEW_LEASE_SECONDS, supervisorThresholdVnd: cfg.REVIEW_SUPERVISOR_THRESHOLD_VND, qaSampleRate: cfg.REVIEW_QA_SAMPLE_RATE },
       ingest: {
         db: db(),
         writer: eventWriter(),

@@ -146,7 +146,13 @@ describe('reconciler', () => {
     const processes = [await startMaintenance(tasks, deps), await startMaintenance(tasks, deps)];
     closers.push(() => Promise.all(processes.map((p) => p.close())));
     const reconcileQueue = processes[0]!.queues.find((q) => q.name === maintenanceQueue('reconcile'))!;
-    expect(processes[0]!.queues.map((q) => q.name).sort()).toEqual(['maintenance-audit-checkpoint', 'maintenance-reassess-stale', 'maintenance-reconcile', 'maintenance-sweep-evidence']);
+    expect(processes[0]!.queues.map((q) => q.name).sort()).toEqual([
+      'maintenance-audit-checkpoint',
+      'maintenance-expire-review-claims',
+      'maintenance-reassess-stale',
+      'maintenance-reconcile',
+      'maintenance-sweep-evidence',
+    ]);
     expect(await reconcileQueue.getGlobalConcurrency()).toBe(1);
     await eventually(async () => runs.length >= 2, 15_000, 'two scheduled runs');
 

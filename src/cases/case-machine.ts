@@ -5,8 +5,9 @@ import { Machine } from '../workflow/index.ts';
 /**
  * The case's transition table (DESIGN.md "States"). Which queue takes a case on from a
  * state follows from it: DETECTED → owner, OWNER_RESOLVED and FINE_ASSESSED → fine;
- * PENDING_REVIEW waits for an officer (or an operator sends it back to the look-up or to
- * the fine stage).
+ * PENDING_REVIEW, ESCALATED_REVIEW and QA_REVIEW wait for an officer (src/review; or an
+ * operator sends a case in review back to the look-up or to the fine stage). APPROVED
+ * waits for the notice stage; REJECTED ends the case.
  */
 export const CASE_MACHINE = new Machine<CaseStatus>({
   entity: 'case',
@@ -17,9 +18,22 @@ export const CASE_MACHINE = new Machine<CaseStatus>({
     { from: 'DETECTED', to: 'OWNER_RESOLVED', by: { stage: QUEUES.owner }, action: 'case.owner' },
     { from: 'OWNER_RESOLVED', to: 'FINE_ASSESSED', by: { stage: QUEUES.fine }, action: 'case.assess' },
     { from: 'FINE_ASSESSED', to: 'PENDING_REVIEW', by: { stage: QUEUES.fine }, action: 'case.queue-for-review' },
-    // An operator sends a case back to the owner look-up (after a registry import).
+    // Back to the owner look-up: an operator after a registry import, or an officer who
+    // corrected the plate (the audit entry's actor says which).
     { from: 'PENDING_REVIEW', to: 'DETECTED', by: { party: 'operator' }, action: 'case.reresolve' },
-    // A case is sent back to the fine stage (its rule was withdrawn, or its act changed).
+    // Back to the fine stage: its rule was withdrawn (operator), or an officer changed the act.
     { from: 'PENDING_REVIEW', to: 'OWNER_RESOLVED', by: { party: 'operator' }, action: 'case.reassess' },
+    // An officer's decisions (src/review).
+    { from: 'PENDING_REVIEW', to: 'APPROVED', by: { party: 'officer' }, action: 'case.approve' },
+    // Approved, and sampled for a blind second review before the notice stage may take it.
+    { from: 'PENDING_REVIEW', to: 'QA_REVIEW', by: { party: 'officer' }, action: 'case.approve' },
+    { from: 'PENDING_REVIEW', to: 'REJECTED', by: { party: 'officer' }, action: 'case.reject' },
+    // Escalated by the reviewer, or approved by a reviewer where a supervisor must approve too.
+    { from: 'PENDING_REVIEW', to: 'ESCALATED_REVIEW', by: { party: 'officer' }, action: 'case.escalate' },
+    { from: 'ESCALATED_REVIEW', to: 'APPROVED', by: { party: 'officer' }, action: 'case.supervisor-approve' },
+    { from: 'ESCALATED_REVIEW', to: 'REJECTED', by: { party: 'officer' }, action: 'case.supervisor-reject' },
+    { from: 'QA_REVIEW', to: 'APPROVED', by: { party: 'officer' }, action: 'case.qa-agree' },
+    // The second reviewer disagreed: a supervisor decides.
+    { from: 'QA_REVIEW', to: 'ESCALATED_REVIEW', by: { party: 'officer' }, action: 'case.qa-disagree' },
   ],
 });

@@ -1,9 +1,10 @@
 import type { TDb } from '../db/index.ts';
 import { withdrawnRuleIds } from '../fines/index.ts';
-import type { Violation } from '../generated/prisma/enums.ts';
-import { moveEntities } from '../workflow/index.ts';
+import type { CaseStatus, Violation } from '../generated/prisma/enums.ts';
+import { moveEntities, type TMoveSpec } from '../workflow/index.ts';
 import { FINE_STAGE_FLAGS } from './assess-case.ts';
 import { CASE_MACHINE } from './case-machine.ts';
+import { CLAIM_RELEASED } from './claim-columns.ts';
 import { FLAGS } from './flags.ts';
 
 /** Which cases waiting for review go back to the fine stage. */
@@ -29,13 +30,53 @@ export type TReassessOptions = {
 
 const CHUNK = 1_000;
 
+/** A case in review as reassessCases reads it. */
+export type TReassessRow = { id: string; violation: Violation; fineRule: { code: string; version: number } | null };
+
+/**
+ * The move that sends cases in review back to the fine stage (reassessCases; an officer's
+ * change of act, in the decision's transaction): audited with the rule they had and any
+ * change of act; their assessment cleared, their review claim released.
+ */
+export const reassessMove = (rows: readonly TReassessRow[], opts: Omit<TReassessOptions, 'select'>): TMoveSpec<CaseStatus, TReassessRow> => ({
+  path: ['PENDING_REVIEW', 'OWNER_RESOLVED'],
+  rows,
+  id: (c) => c.id,
+  actor: opts.actor,
+  why: (c) => ({
+    reason: opts.reason,
+    data: {
+      rule: c.fineRule ? `${c.fineRule.code}@${c.fineRule.version}` : null,
+      ...(opts.violation && opts.violation !== c.violation ? { violation: { from: c.violation, to: opts.violation } } : {}),
+    },
+  }),
+  set: {
+    violation: ['text', (c) => opts.violation ?? c.violation, `i.violation::"Violation"`],
+    // What the fine stage wrote is cleared, so it writes it afresh.
+    flags: ['text', () => FINE_STAGE_FLAGS.join(','), `ARRAY(SELECT f FROM unnest(t.flags) AS f WHERE f <> ALL (string_to_array(i.flags, ',')))`],
+    fine_rule_id: ['uuid', () => null],
+    fine_rule_version: ['int', () => null],
+    fine_min: ['int', () => null],
+    fine_max: ['int', () => null],
+    fine_amount: ['int', () => null],
+    fine_multiplier: ['int', () => null],
+    points: ['int', () => null],
+    legal_basis: ['text', () => null],
+    handling_unit_kind: ['text', () => null],
+    handling_unit: ['text', () => null],
+    handling_province_code: ['text', () => null],
+    ...CLAIM_RELEASED,
+  },
+});
+
 /**
  * Sends cases waiting for review back to the fine stage (PENDING_REVIEW → OWNER_RESOLVED,
  * audited with the actor, the reason, the rule they had and any change of act): their
  * rule, amount, points, legal basis and handling unit are cleared, their owner kept, and
  * the fine stage assesses them again with the rules in force on their capture date. Cases
  * not yet in review need nothing: the fine stage has not assessed them, or will again.
- * With `violation`, the case is assessed as that act. Returns how many cases went back.
+ * With `violation`, the case is assessed as that act. An officer's review claim on a case
+ * is released. Returns how many cases went back.
  */
 export const reassessCases = async (db: TDb, opts: TReassessOptions): Promise<number> => {
   const sel = opts.select;
@@ -59,35 +100,7 @@ export const reassessCases = async (db: TDb, opts: TReassessOptions): Promise<nu
     });
     if (batch.length === 0) return moved;
     after = batch.at(-1)!.id;
-    const ids = await moveEntities(db, CASE_MACHINE, {
-      path: ['PENDING_REVIEW', 'OWNER_RESOLVED'],
-      rows: batch,
-      id: (c) => c.id,
-      actor: opts.actor,
-      why: (c) => ({
-        reason: opts.reason,
-        data: {
-          rule: c.fineRule ? `${c.fineRule.code}@${c.fineRule.version}` : null,
-          ...(opts.violation && opts.violation !== c.violation ? { violation: { from: c.violation, to: opts.violation } } : {}),
-        },
-      }),
-      set: {
-        violation: ['text', (c) => opts.violation ?? c.violation, `i.violation::"Violation"`],
-        // What the fine stage wrote is cleared, so it writes it afresh.
-        flags: ['text', () => FINE_STAGE_FLAGS.join(','), `ARRAY(SELECT f FROM unnest(t.flags) AS f WHERE f <> ALL (string_to_array(i.flags, ',')))`],
-        fine_rule_id: ['uuid', () => null],
-        fine_rule_version: ['int', () => null],
-        fine_min: ['int', () => null],
-        fine_max: ['int', () => null],
-        fine_amount: ['int', () => null],
-        fine_multiplier: ['int', () => null],
-        points: ['int', () => null],
-        legal_basis: ['text', () => null],
-        handling_unit_kind: ['text', () => null],
-        handling_unit: ['text', () => null],
-        handling_province_code: ['text', () => null],
-      },
-    });
+    const ids = await moveEntities(db, CASE_MACHINE, reassessMove(batch, opts));
     moved += ids.size;
   }
 };

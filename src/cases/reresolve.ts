@@ -1,6 +1,7 @@
 import type { TDb } from '../db/index.ts';
-import { moveEntities } from '../workflow/index.ts';
+import { moveEntities, type TSetColumn } from '../workflow/index.ts';
 import { CASE_MACHINE } from './case-machine.ts';
+import { CLAIM_RELEASED } from './claim-columns.ts';
 import { FLAGS } from './flags.ts';
 
 /**
@@ -17,6 +18,30 @@ export type TReresolvableFlag = (typeof RERESOLVABLE_FLAGS)[number];
 
 /** What the owner and fine stages wrote, cleared so they write it afresh. */
 const LOOKUP_FLAGS = [FLAGS.UNREGISTERED_PLATE, FLAGS.CLASS_MISMATCH, FLAGS.NO_RULE, FLAGS.OWNER_ADDRESS_UNMATCHED, FLAGS.SITE_PROVINCE_UNMATCHED];
+
+/**
+ * The columns a case sent back to the owner look-up gets (an operator's re-resolve, an
+ * officer's plate correction): the look-up's and fine stage's flags (and `extraFlags`),
+ * owner, fine and handling unit cleared so the stages write them afresh; the review claim released.
+ */
+export const lookupReset = (extraFlags: readonly string[] = []): Record<string, TSetColumn<unknown>> => ({
+  flags: ['text', () => [...LOOKUP_FLAGS, ...extraFlags].join(','), `ARRAY(SELECT f FROM unnest(t.flags) AS f WHERE f <> ALL (string_to_array(i.flags, ',')))`],
+  owner_id: ['uuid', () => null],
+  registry_snapshot: ['jsonb', () => null],
+  fine_rule_id: ['uuid', () => null],
+  fine_rule_version: ['int', () => null],
+  fine_min: ['int', () => null],
+  fine_max: ['int', () => null],
+  fine_amount: ['int', () => null],
+  fine_multiplier: ['int', () => null],
+  points: ['int', () => null],
+  legal_basis: ['text', () => null],
+  handling_unit_kind: ['text', () => null],
+  handling_unit: ['text', () => null],
+  handling_province_code: ['text', () => null],
+  ...CLAIM_RELEASED,
+});
+const LOOKUP_RESET = lookupReset();
 const CHUNK = 1_000;
 
 /**
@@ -42,22 +67,7 @@ export const reresolveCases = async (db: TDb, opts: { flag: TReresolvableFlag; s
       id: (c) => c.id,
       actor: opts.actor,
       why: () => ({ reason: opts.reason, data: { flag: opts.flag } }),
-      set: {
-        flags: ['text', () => LOOKUP_FLAGS.join(','), `ARRAY(SELECT f FROM unnest(t.flags) AS f WHERE f <> ALL (string_to_array(i.flags, ',')))`],
-        owner_id: ['uuid', () => null],
-        registry_snapshot: ['jsonb', () => null],
-        fine_rule_id: ['uuid', () => null],
-        fine_rule_version: ['int', () => null],
-        fine_min: ['int', () => null],
-        fine_max: ['int', () => null],
-        fine_amount: ['int', () => null],
-        fine_multiplier: ['int', () => null],
-        points: ['int', () => null],
-        legal_basis: ['text', () => null],
-        handling_unit_kind: ['text', () => null],
-        handling_unit: ['text', () => null],
-        handling_province_code: ['text', () => null],
-      },
+      set: LOOKUP_RESET,
     });
     moved += ids.size;
   }

@@ -80,6 +80,12 @@ const ZEnv = z.object({
    */
   ORG_FINE_MULTIPLIER: z.coerce.number().int().min(1).max(2).default(1),
   ORG_FINE_MULTIPLIER_BASIS: z.string().trim().min(10).max(300).optional(),
+  /** How long an officer's claim on a case lasts unless renewed (src/review). */
+  REVIEW_LEASE_SECONDS: z.coerce.number().int().min(30).max(86_400).default(600),
+  /** An approval of a larger amount (VND) needs a supervisor's approval after the reviewer's. */
+  REVIEW_SUPERVISOR_THRESHOLD_VND: z.coerce.number().int().nonnegative().default(20_000_000),
+  /** Share of reviewers' approvals sampled for a blind second review (0 to 1). */
+  REVIEW_QA_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0.05),
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(200),
   OUTBOX_BATCH_SIZE: z.coerce.number().int().positive().max(5000).default(500),
   /** Jobs each stage worker runs at once (each job is a batch of up to OUTBOX_JOB_BATCH items). */

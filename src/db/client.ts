@@ -71,3 +71,28 @@ export const queryRows = async <T>(db: TDb, sql: Prisma.Sql): Promise<T[]> => {
   const { rows } = await pool.query<T & pg.QueryResultRow>({ name: statementName(sql.text), text: sql.text, values: sql.values });
   return rows;
 };
+
+/** Runs a statement in the transaction of inTransaction. */
+export type TQuery = <T>(sql: Prisma.Sql) => Promise<T[]>;
+
+/**
+ * Runs `fn` in one transaction on a connection of the client's pg pool, as queryRows runs
+ * a statement: for hot paths of a few statements, where Prisma's interactive transaction
+ * costs ≈1 ms of CPU per statement. Rolled back when `fn` throws.
+ */
+export const inTransaction = async <T>(db: TDb, fn: (q: TQuery) => Promise<T>): Promise<T> => {
+  const pool = pools.get(db);
+  if (!pool || pool.ending) return db.$transaction((tx) => fn(<R>(sql: Prisma.Sql) => tx.$queryRaw<R[]>(sql)));
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const out = await fn(async <R>(sql: Prisma.Sql) => (await client.query<R & pg.QueryResultRow>({ name: statementName(sql.text), text: sql.text, values: sql.values })).rows);
+    await client.query('COMMIT');
+    return out;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+};

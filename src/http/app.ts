@@ -1,12 +1,13 @@
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Redis } from 'ioredis';
 import swaggerUi from 'swagger-ui-express';
-import { authRoutes, requireOfficer, type TAuthLocals } from '../accounts/index.ts';
+import { authRoutes, csrfProtection, requireOfficer, type TAuthLocals } from '../accounts/index.ts';
 import type { TDb } from '../db/index.ts';
 import { caseInScope, caseRoutes } from '../cases/index.ts';
 import { cameraEventRoutes, evidenceRoutes, type TIngestDeps, type TIngestHttpLimits, type TIngestMetrics } from '../events/index.ts';
 import type { TLogger } from '../shared/logger.ts';
+import { reviewRoutes } from '../review/index.ts';
 import { pageRoutes, type TOfficerAuth } from '../web/index.ts';
 import { errorHandler, notFound } from './error-handler.ts';
 import { healthRoutes } from './health.ts';
@@ -22,6 +23,8 @@ export type TAppDeps = {
   ingestMetrics: TIngestMetrics;
   /** Officers' sessions: read by requireOfficer and csrfProtection from app.locals.auth. */
   auth: TAuthLocals;
+  /** Claims and decisions (src/review): lease, supervisor threshold, QA share. */
+  review: { leaseSeconds: number; supervisorThresholdVnd: number; qaSampleRate: number };
   /** Stands in for src/accounts' requireOfficer (tests sign officers in by a header); by default the real one. */
   officerAuth?: TOfficerAuth;
 };
@@ -47,6 +50,12 @@ export const createApp = (deps: TAppDeps): Express => {
   app.use(caseRoutes({ db }, officerAuth));
   app.use(evidenceRoutes({ db, store: deps.ingest.evidence, caseVisible: (p, caseId) => caseInScope(db, p, caseId) }, officerAuth));
   app.use(pageRoutes({ db }, officerAuth));
+  // The review API: any signed-in officer (the routes check REVIEWER/SUPERVISOR themselves),
+  // and the CSRF token for posts made with the page's cookie.
+  const officer = officerAuth.requireOfficer();
+  const officerWithCsrf: RequestHandler = (req, res, next) =>
+    officer(req, res, (err?: unknown) => (err ? next(err) : void Promise.resolve(csrfProtection(req, res, next)).catch(next)));
+  app.use(reviewRoutes({ db, ...deps.review }, officerWithCsrf));
   app.use(notFound);
   app.use(errorHandler);
   return app;

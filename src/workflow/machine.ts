@@ -3,10 +3,10 @@ import { AppError } from '../shared/app-error.ts';
 
 /**
  * Who performs a transition: an automated stage (its queue), or a party outside the
- * pipeline: the camera that creates an event, an operator at the admin CLI. Officers'
- * roles join with the review stage.
+ * pipeline: the camera that creates an event, an operator at the admin CLI, a police
+ * officer reviewing a case (src/review).
  */
-export type TPerformer = { stage: TStageQueue } | { party: 'camera' | 'operator' };
+export type TPerformer = { stage: TStageQueue } | { party: 'camera' | 'operator' | 'officer' };
 
 export type TTransition<S extends string> = {
   /** `null`: the entity is created in state `to`. */

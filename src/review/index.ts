@@ -1,0 +1,14 @@
+export { claimNext, expireClaims, releaseClaim, renewClaim } from './claims.ts';
+export type { TClaim, TClaimDeps, TClaimed } from './claims.ts';
+export type { TCaseSummary } from './case-summary.ts';
+export { decide } from './decide.ts';
+export type { TDecideDeps, TDecisionOutcome } from './decide.ts';
+export { ZDecision } from './decision-input.ts';
+export type { TDecisionInput, TDecisionKind } from './decision-input.ts';
+export type { TPrincipal, TRole } from './principal.ts';
+export { listQueue } from './queue.ts';
+export type { TQueue, TQueueFilters, TQueueItem } from './queue.ts';
+export { reviewRoutes } from './routes.ts';
+export type { TReviewDeps } from './routes.ts';
+export { needsSupervisor, queuesOf, REJECT_REASONS, SUPERVISOR_FLAGS } from './rules.ts';
+export type { TQueueKind, TRejectReason } from './rules.ts';

@@ -1,0 +1,1 @@
+export type { TPrincipal, TRole } from '../accounts/index.ts';
