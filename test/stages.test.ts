@@ -3,6 +3,7 @@ import { Queue, UnrecoverableError } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { postEvent, type TCameraCredentials } from '../scripts/camera-client.ts';
+import { addAgency } from '../src/accounts/index.ts';
 import { verifyAuditChain } from '../src/audit/index.ts';
 import { assessCase, reresolveCases, resolveOwner } from '../src/cases/index.ts';
 import { CalendarCache, limitationEnds, noticeDue, WorkCalendar } from '../src/clock/index.ts';
@@ -31,6 +32,7 @@ const REGISTRY = [
 beforeAll(async () => {
   ctx = await createTestContext();
   await seedSite(ctx.db, { site: 'HCM-1', cameras: ['HCM-CAM'] });
+  await addAgency({ db: ctx.db, actor: 'test' }, { code: 'PC08-DNA', name: 'Phòng CSGT Công an tỉnh Đồng Nai', province: 'Đồng Nai' });
   await ctx.db.site.update({ where: { code: 'HCM-1' }, data: { province: 'TP. Hồ Chí Minh' } });
   await applyRules(ctx.db, readRuleFile(join(RULE_TABLES_DIR, 'decree-168-2024.json')), 'test');
   await loadTestHolidays(ctx.db);
@@ -89,6 +91,9 @@ describe('dedup → owner → fine → PENDING_REVIEW', () => {
       handlingProvinceCode: '79',
       detectingUnit: 'Phòng CSGT Công an TP. Hồ Chí Minh',
     });
+    // The handling unit is the detecting agency, as a row.
+    expect(c.handlingAgencyId).not.toBeNull();
+    expect(c.handlingAgencyId).toBe(c.detectingAgencyId);
     expect(c.owner?.name).toBe('Nguyễn Văn An');
     expect(c.fineRule?.code).toBe('ND168-6.9.b:RED_LIGHT');
     const calendar = await new CalendarCache(ctx.db).get();
@@ -141,6 +146,8 @@ describe('dedup → owner → fine → PENDING_REVIEW', () => {
       handlingUnitKind: 'PROVINCIAL_TRAFFIC_POLICE',
       handlingUnit: 'Phòng Cảnh sát giao thông Công an tỉnh Đồng Nai',
       handlingProvinceCode: '75',
+      // Đồng Nai's division is on record as an agency: the case names it.
+      handlingAgencyId: (await ctx.db.agency.findUniqueOrThrow({ where: { code: 'PC08-DNA' } })).id,
     });
   });
 

@@ -82,3 +82,20 @@ export const scopeAgencyIds = async (db: Pick<TDb, '$queryRaw'>, agencyId: strin
     SELECT id::text FROM scope`;
   return rows.map((r) => r.id);
 };
+
+/**
+ * The provincial traffic police division (Phòng CSGT) on record for each province, by unit
+ * code: the agency a case goes to when Circular 73 Art 24.1.b routes it there. Where a
+ * province has several, the earliest added (then the lowest code) answers, as the
+ * migration that back-filled cases chose.
+ */
+export const provincialDivisions = async (db: Pick<TDb, 'agency'>): Promise<Map<string, string>> => {
+  const rows = await db.agency.findMany({
+    where: { kind: 'PROVINCIAL_TRAFFIC_POLICE', provinceCode: { not: null } },
+    select: { id: true, provinceCode: true },
+    orderBy: [{ createdAt: 'asc' }, { code: 'asc' }],
+  });
+  const byProvince = new Map<string, string>();
+  for (const r of rows) if (!byProvince.has(r.provinceCode!)) byProvince.set(r.provinceCode!, r.id);
+  return byProvince;
+};

@@ -1,5 +1,6 @@
 import { siteFacts } from '../cameras/index.ts';
 import { limitationEnds, noticeDue, vietnamDate, type CalendarCache, type TDeadline } from '../clock/index.ts';
+import { provincialDivisions } from '../accounts/index.ts';
 import type { TDb } from '../db/index.ts';
 import { caseMeasurements } from '../events/index.ts';
 import type { CaseStatus, VehicleClass, Violation } from '../generated/prisma/enums.ts';
@@ -33,6 +34,7 @@ type TCaseRow = {
   firstCapturedAt: Date;
   flags: string[];
   detectingUnit: string | null;
+  detectingAgencyId: string | null;
   siteId: string;
   ownerId: string | null;
 };
@@ -43,6 +45,8 @@ type TDecision = {
   rule: TFineRule | null;
   fine: TAssessment | null;
   unit: THandlingUnit;
+  /** The agency of the handling unit, where one is on record. */
+  handlingAgencyId: string | null;
   /** The flags this stage sets (of FINE_STAGE_FLAGS), and the case's flags after it. */
   stageFlags: string[];
   flags: string[];
@@ -100,17 +104,18 @@ const assessReason = ({ rule, fine, outdatedBy }: TDecision): string =>
 export const assessCases = async (db: TDb, rules: RuleCache, calendar: CalendarCache, org: TOrgFinePolicy, caseIds: string[]): Promise<TAssessOutcome[]> => {
   const rows: TCaseRow[] = await db.case.findMany({
     where: { id: { in: caseIds } },
-    select: { id: true, status: true, violation: true, vehicleClass: true, firstCapturedAt: true, flags: true, detectingUnit: true, siteId: true, ownerId: true },
+    select: { id: true, status: true, violation: true, vehicleClass: true, firstCapturedAt: true, flags: true, detectingUnit: true, detectingAgencyId: true, siteId: true, ownerId: true },
   });
   const byId = new Map(rows.map((r) => [r.id, r]));
   const todo = rows.filter((c) => c.status in PATHS);
-  const [table, pending, cal, sites, owners, measured] = await Promise.all([
+  const [table, pending, cal, sites, owners, measured, divisions] = await Promise.all([
     rules.get(),
     rules.pendingAmendments(),
     calendar.get(),
     siteFacts(db, todo.map((c) => c.siteId)),
     ownerFacts(db, todo.flatMap((c) => (c.ownerId ? [c.ownerId] : []))),
     caseMeasurements(db, todo.map((c) => c.id)),
+    provincialDivisions(db),
   ]);
   const readings = new Map(measured.map((m) => [m.case_id, m]));
   const connected = await connectedCommunePolice(db, [...owners.values()].flatMap((o) => (o.provinceCode ? [o.provinceCode] : [])));
@@ -155,6 +160,12 @@ export const assessCases = async (db: TDb, rules: RuleCache, calendar: CalendarC
       rule,
       fine: rule ? assessFine(rule, owner?.ownerType ?? null, org) : null,
       unit,
+      handlingAgencyId:
+        unit.kind === 'DETECTING_UNIT'
+          ? c.detectingAgencyId
+          : unit.kind === 'PROVINCIAL_TRAFFIC_POLICE' && unit.provinceCode
+            ? divisions.get(unit.provinceCode) ?? null
+            : null,
       stageFlags,
       flags: [...new Set([...c.flags.filter((f) => !(FINE_STAGE_FLAGS as string[]).includes(f)), ...stageFlags])],
       outdatedBy,
@@ -193,6 +204,7 @@ export const assessCases = async (db: TDb, rules: RuleCache, calendar: CalendarC
         handling_unit_kind: ['text', (d) => (d.unit.kind === 'UNDETERMINED' ? null : d.unit.kind)],
         handling_unit: ['text', (d) => (d.unit.kind === 'UNDETERMINED' ? null : d.unit.name)],
         handling_province_code: ['text', (d) => (d.unit.kind === 'UNDETERMINED' ? null : d.unit.provinceCode)],
+        handling_agency_id: ['uuid', (d) => d.handlingAgencyId],
         notice_due_at: ['timestamptz', (d) => d.noticeDue.at],
         limitation_ends_at: ['timestamptz', (d) => d.limitation.at],
         // Only FINE_STAGE_FLAGS are this stage's to set or lift: the others may have changed

@@ -65,6 +65,7 @@ export const reassessMove = (rows: readonly TReassessRow[], opts: Omit<TReassess
     handling_unit_kind: ['text', () => null],
     handling_unit: ['text', () => null],
     handling_province_code: ['text', () => null],
+    handling_agency_id: ['uuid', () => null],
     ...CLAIM_RELEASED,
   },
 });

@@ -39,6 +39,7 @@ export const lookupReset = (extraFlags: readonly string[] = []): Record<string, 
   handling_unit_kind: ['text', () => null],
   handling_unit: ['text', () => null],
   handling_province_code: ['text', () => null],
+  handling_agency_id: ['uuid', () => null],
   ...CLAIM_RELEASED,
 });
 const LOOKUP_RESET = lookupReset();
