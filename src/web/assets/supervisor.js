@@ -1,0 +1,43 @@
+// The supervisor page's charts (Chart.js 4, its UMD build served from /static/vendor).
+// The figures come in each canvas's data-values attribute: the CSP allows no inline script.
+(function () {
+  'use strict';
+  var COLORS = ['#0b5cad', '#1a7f37', '#b42318', '#8a5a00', '#6941c6', '#0e7490', '#c11574', '#4d5761'];
+  function draw(canvas) {
+    var v = JSON.parse(canvas.getAttribute('data-values'));
+    var kind = canvas.getAttribute('data-chart');
+    var common = { responsive: true, maintainAspectRatio: false, animation: false };
+    var config;
+    if (kind === 'line') {
+      config = {
+        type: 'line',
+        data: {
+          labels: v.labels,
+          datasets: v.series.map(function (s, i) {
+            return { label: s.label, data: s.data, borderColor: COLORS[i % COLORS.length], backgroundColor: COLORS[i % COLORS.length], tension: 0.2, pointRadius: 2 };
+          }),
+        },
+        options: Object.assign({}, common, { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } }, plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } } }),
+      };
+    } else {
+      var horizontal = kind === 'hbar';
+      config = {
+        type: 'bar',
+        data: { labels: v.labels, datasets: [{ data: v.data, backgroundColor: horizontal ? '#b42318' : '#0b5cad' }] },
+        options: Object.assign({}, common, {
+          indexAxis: horizontal ? 'y' : 'x',
+          plugins: { legend: { display: false } },
+          scales: horizontal ? { x: { beginAtZero: true, max: 100, ticks: { callback: function (x) { return x + ' %'; } } } } : { y: { beginAtZero: true, ticks: { precision: 0 } } },
+        }),
+      };
+    }
+    canvas.chart = new window.Chart(canvas, config);
+    canvas.setAttribute('data-drawn', 'true');
+  }
+  function start() {
+    if (!window.Chart) return;
+    document.querySelectorAll('canvas[data-chart]').forEach(draw);
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})();
