@@ -1,51 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addOfficer } from '../src/accounts/index.ts';
-import { appendAuditSql, draftAudit } from '../src/audit/index.ts';
 import { vietnamDate } from '../src/clock/index.ts';
-import { Prisma } from '../src/generated/prisma/client.ts';
 import { REJECT_REASONS } from '../src/review/index.ts';
 import { text } from '../src/shared/templates.ts';
 import { reviewStats, statsRange } from '../src/stats/index.ts';
 import { createTestContext, seedSite, type TTestContext } from './support/context.ts';
 import { AGENCY_A, AGENCY_B, seedReviewCases } from './support/review-cases.ts';
+import { seedCapture, seedDecision, type TSeedDecision } from './support/review-stats.ts';
 
 let ctx: TTestContext;
 const officers: Record<'r1' | 'r2' | 'r3', string> = { r1: '', r2: '', r3: '' };
-const cameras: Record<string, string> = {};
 const now = new Date();
 const daysAgo = (n: number) => new Date(now.getTime() - n * 86400_000);
 
-/** A capture of `camera` in the case, as ingest and dedup leave it (only what the figures read matters). */
-const capture = async (caseId: string, camera: string) => {
-  await ctx.db.$executeRaw`
-    INSERT INTO camera_event (id, camera_id, device_event_id, payload_sha256, captured_at, violation, vehicle_class, plate_raw, plate_confidence,
-      plate_color, site_id, detecting_unit, status, case_id, updated_at)
-    SELECT gen_random_uuid(), k.id, ${randomUUID()}, 'x', now(), 'RED_LIGHT', 'CAR', '51F-1', 0.99, 'WHITE', k.site_id, 'test', 'OPENED_CASE', ${caseId}::uuid, now()
-    FROM camera k WHERE k.code = ${camera}`;
-};
-
-type TDecision = { kind: string; to: string; from?: string; reason?: string; at: Date; claimSeconds?: number; qa?: boolean; qaDisagrees?: boolean };
-
-/** A decision as src/review records it, with its claim's audit entry `claimSeconds` before it (none: no claim entry). */
-const decision = async (caseId: string, officerId: string, d: TDecision) => {
-  const claimId = randomUUID();
-  if (d.claimSeconds !== undefined) {
-    const at = new Date(d.at.getTime() - d.claimSeconds * 1000);
-    await ctx.db.$executeRaw(
-      appendAuditSql([draftAudit({ actor: 'officer:x', entityType: 'case', entityId: caseId, action: 'review.claim', data: { claimId, officerId, leaseSeconds: 600 } }, at)]),
-    );
-  }
-  await ctx.db.$executeRaw(Prisma.sql`
-    INSERT INTO review_decision (id, case_id, officer_id, kind, from_state, to_state, reason_code, fingerprint, qa, qa_disagrees, claim_id, at)
-    VALUES (gen_random_uuid(), ${caseId}::uuid, ${officerId}::uuid, ${d.kind}, ${d.from ?? (d.qa ? 'QA_REVIEW' : 'PENDING_REVIEW')}, ${d.to}, ${d.reason ?? null},
-      'f', ${d.qa ?? false}, ${d.qaDisagrees ?? null}::boolean, ${claimId}::uuid, ${d.at})`);
-};
+const capture = (caseId: string, camera: string) => seedCapture(ctx.db, caseId, camera);
+const decision = (caseId: string, officerId: string, d: TSeedDecision) => seedDecision(ctx.db, caseId, officerId, d);
 
 beforeAll(async () => {
   ctx = await createTestContext();
   await seedSite(ctx.db, { cameras: ['CAM-1', 'CAM-2', 'CAM-3'] });
-  for (const k of await ctx.db.camera.findMany()) cameras[k.code] = k.id;
   for (const [key, username, fullName] of [['r1', 'rv.mot', 'Nguyễn Văn Một'], ['r2', 'rv.hai', 'Trần Thị Hai'], ['r3', 'rv.ba', 'Lê Văn Ba']] as const) {
     officers[key] = (await addOfficer({ db: ctx.db, actor: 'test' }, { username, fullName, agency: 'PC08-HCM', roles: ['REVIEWER'], password: 'a-long-enough-password' })).officer.id;
   }

@@ -1,5 +1,6 @@
 // The supervisor page's charts (Chart.js 4, its UMD build served from /static/vendor).
 // The figures come in each canvas's data-values attribute: the CSP allows no inline script.
+/* global Chart */
 (function () {
   'use strict';
   var COLORS = ['#0b5cad', '#1a7f37', '#b42318', '#8a5a00', '#6941c6', '#0e7490', '#c11574', '#4d5761'];
@@ -31,11 +32,11 @@
         }),
       };
     }
-    canvas.chart = new window.Chart(canvas, config);
+    canvas.chart = new Chart(canvas, config);
     canvas.setAttribute('data-drawn', 'true');
   }
   function start() {
-    if (!window.Chart) return;
+    if (typeof Chart === 'undefined') return;
     document.querySelectorAll('canvas[data-chart]').forEach(draw);
   }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
