@@ -33,10 +33,12 @@ const chartsOf = (stats: TReviewStats, t: ReturnType<typeof translator>) => ({
       return { label: r.username, data: stats.range.days.map((d) => byDay.get(d) ?? 0) };
     }),
   },
-  reasons: { labels: stats.rejectReasons.map((r) => t(`reason.${r.code}`)), data: stats.rejectReasons.map((r) => r.count) },
+  reasons: { labels: stats.rejectReasons.map((r) => t(`reason.${r.code}`)), data: stats.rejectReasons.map((r) => r.count), color: '#0b5cad' },
   cameras: {
     labels: stats.cameras.filter((c) => c.rate !== null).map((c) => c.code),
     data: stats.cameras.filter((c) => c.rate !== null).map((c) => Math.round(c.rate! * 1000) / 10),
+    percent: true,
+    color: '#b42318',
   },
 });
 

@@ -9,27 +9,30 @@
     var kind = canvas.getAttribute('data-chart');
     var common = { responsive: true, maintainAspectRatio: false, animation: false };
     var config;
-    if (kind === 'line') {
+    if (kind === 'stacked') {
+      // Decisions per day, one stacked bar per day, a colour per reviewer.
       config = {
-        type: 'line',
+        type: 'bar',
         data: {
           labels: v.labels,
           datasets: v.series.map(function (s, i) {
-            return { label: s.label, data: s.data, borderColor: COLORS[i % COLORS.length], backgroundColor: COLORS[i % COLORS.length], tension: 0.2, pointRadius: 2 };
+            return { label: s.label, data: s.data, backgroundColor: COLORS[i % COLORS.length] };
           }),
         },
-        options: Object.assign({}, common, { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } }, plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } } }),
+        options: Object.assign({}, common, {
+          scales: { x: { stacked: true, ticks: { autoSkip: true, maxRotation: 0 } }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } },
+          plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } },
+        }),
       };
     } else {
-      var horizontal = kind === 'hbar';
+      // One horizontal bar per label: reasons by count, cameras by reject rate (percent).
+      var valueAxis = v.percent
+        ? { beginAtZero: true, max: 100, ticks: { callback: function (x) { return x + ' %'; } } }
+        : { beginAtZero: true, ticks: { precision: 0 } };
       config = {
         type: 'bar',
-        data: { labels: v.labels, datasets: [{ data: v.data, backgroundColor: horizontal ? '#b42318' : '#0b5cad' }] },
-        options: Object.assign({}, common, {
-          indexAxis: horizontal ? 'y' : 'x',
-          plugins: { legend: { display: false } },
-          scales: horizontal ? { x: { beginAtZero: true, max: 100, ticks: { callback: function (x) { return x + ' %'; } } } } : { y: { beginAtZero: true, ticks: { precision: 0 } } },
-        }),
+        data: { labels: v.labels, datasets: [{ data: v.data, backgroundColor: v.color || COLORS[0] }] },
+        options: Object.assign({}, common, { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: valueAxis } }),
       };
     }
     canvas.chart = new Chart(canvas, config);
