@@ -94,4 +94,5 @@ for (const c of cases) {
 }
 process.stdout.write(`\nOfficers (fresh passwords, shown once; sign in at ${baseUrl}/login, then ${baseUrl}/review):\n`);
 for (const [username, password] of passwords) process.stdout.write(`  ${username.padEnd(16)} ${password}\n`);
+process.stdout.write(`Supervisors: ${baseUrl}/supervisor; ADMINs: ${baseUrl}/admin/officers and the queue dashboard ${baseUrl}/admin/queues\n`);
 process.stdout.write(`\nAPI on ${baseUrl} (docs: ${baseUrl}/docs). Ctrl-C stops everything.\n`);

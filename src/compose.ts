@@ -1,5 +1,6 @@
 // The one composition root: the API, the workers, the admin CLI, the tests and the bench
 // build their parts here, from one configuration, so each part is wired once.
+import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { TAuthLocals } from './accounts/index.ts';
 import { checkpointMarginMs, checkpointSummary, verifyAudit, writeCheckpoint, type TEntityRef } from './audit/index.ts';
@@ -17,10 +18,13 @@ import { createMetrics } from './metrics/index.ts';
 import {
   createQueues,
   createRedis,
+  MAINTENANCE_TASKS,
+  maintenanceQueue,
   OutboxRelay,
   Reconciler,
   refreshPipelineMetrics,
   type TMaintenanceTask,
+  type TMaintenanceTaskName,
   type TQueues,
   type TStageRunnerDeps,
   type TStages,
@@ -145,7 +149,7 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
       verify: (entity?: TEntityRef) => verifyAudit(db(), { key, staleMs, entity }),
     };
   });
-  const maintenanceTasks = lazy((): TMaintenanceTask[] => [
+  const maintenanceTasks = lazy((): (TMaintenanceTask & { name: TMaintenanceTaskName })[] => [
     { name: 'reconcile', everyMs: cfg.RECONCILE_INTERVAL_SECONDS * 1000, run: () => reconciler().runOnce() },
     {
       name: 'sweep-evidence',
@@ -207,6 +211,15 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
       },
     }),
   );
+  /** Every stage and maintenance queue, for the ADMINs' queue dashboard (made on its first request). */
+  const dashboardQueues = lazy((): Queue[] => {
+    const maintenance = MAINTENANCE_TASKS.map((task) => {
+      const q = new Queue(maintenanceQueue(task), { connection: redis(), prefix: cfg.QUEUE_PREFIX });
+      q.on('error', (err) => logger.warn({ err: err.message }, 'queue error'));
+      return onClose(q, (x) => x.close());
+    });
+    return [...Object.values(queues()), ...maintenance];
+  });
   const app = lazy(() =>
     createApp({
       db: db(),
@@ -225,6 +238,7 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
         clockSkewSeconds: cfg.CLOCK_SKEW_SECONDS,
       },
       officerAuth: opts.officerAuth,
+      dashboardQueues,
     }),
   );
 

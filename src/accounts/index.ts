@@ -11,3 +11,4 @@ export { addOfficer, disableOfficer, listOfficers, resetOfficerPassword, ROLES, 
 export { hashPassword, verifyPassword } from './password.ts';
 export { resolveSession, revokeSession } from './sessions.ts';
 export type { TSessionRules } from './sessions.ts';
+export { agenciesByIds, officerAgencyId, officerNames, officersOfAgencies } from './officer-reads.ts';

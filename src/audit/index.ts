@@ -11,3 +11,4 @@ export { verifyAudit, verifyAuditChain } from './verify-audit.ts';
 export type { TAuditReport, TCheckpointFailure, TVerifyOptions } from './verify-audit.ts';
 export { entityHistory } from './entity-history.ts';
 export type { THistoryEntry } from './entity-history.ts';
+export { firstActionAtSql } from './audit-times.ts';

@@ -14,3 +14,4 @@ export { caseCaptures, evidenceFile } from './case-captures.ts';
 export type { TCapture as TCaseCapture, TCaptureEvidence, TEvidenceFile } from './case-captures.ts';
 export { evidenceRoutes } from './evidence-routes.ts';
 export type { TEvidenceRouteDeps } from './evidence-routes.ts';
+export { caseCamerasSql } from './case-cameras.ts';

@@ -1,3 +1,4 @@
+import type { Queue } from 'bullmq';
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Redis } from 'ioredis';
@@ -8,7 +9,7 @@ import { caseInScope, caseRoutes } from '../cases/index.ts';
 import { cameraEventRoutes, evidenceRoutes, type TIngestDeps, type TIngestHttpLimits, type TIngestMetrics } from '../events/index.ts';
 import type { TLogger } from '../shared/logger.ts';
 import { reviewRoutes } from '../review/index.ts';
-import { pageRoutes, type TOfficerAuth } from '../web/index.ts';
+import { adminRoutes, pageRoutes, QUEUE_DASHBOARD_PATH, queueDashboard, sameOriginWrites, supervisorRoutes, type TOfficerAuth } from '../web/index.ts';
 import { errorHandler, notFound } from './error-handler.ts';
 import { healthRoutes } from './health.ts';
 import { openApiDocument } from './openapi.ts';
@@ -27,6 +28,8 @@ export type TAppDeps = {
   review: { leaseSeconds: number; supervisorThresholdVnd: number; qaSampleRate: number };
   /** Stands in for src/accounts' requireOfficer (tests sign officers in by a header); by default the real one. */
   officerAuth?: TOfficerAuth;
+  /** Every stage and maintenance queue, for the ADMINs' BullMQ dashboard at /admin/queues. */
+  dashboardQueues?: () => Queue[];
 };
 
 export const createApp = (deps: TAppDeps): Express => {
@@ -50,6 +53,12 @@ export const createApp = (deps: TAppDeps): Express => {
   app.use(caseRoutes({ db }, officerAuth));
   app.use(evidenceRoutes({ db, store: deps.ingest.evidence, caseVisible: (p, caseId) => caseInScope(db, p, caseId) }, officerAuth));
   app.use(pageRoutes({ db }, officerAuth));
+  app.use(supervisorRoutes({ db }, officerAuth));
+  app.use(adminRoutes({ db }, officerAuth));
+  if (deps.dashboardQueues) {
+    // bull-board's page loads its scripts from this origin and inlines none (helmet's default CSP holds).
+    app.use(QUEUE_DASHBOARD_PATH, helmet(), officerAuth.requireOfficer({ roles: ['ADMIN'] }), sameOriginWrites, queueDashboard(deps.dashboardQueues));
+  }
   // The review API: any signed-in officer (the routes check REVIEWER/SUPERVISOR themselves),
   // and the CSRF token for posts made with the page's cookie.
   const officer = officerAuth.requireOfficer();

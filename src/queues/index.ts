@@ -1,7 +1,7 @@
 export { createRedis } from './connection.ts';
 export { JOB_OPTIONS, MAINTENANCE_JOB_OPTIONS } from './job-options.ts';
-export { jobIds, maintenanceQueue, QUEUES, STAGE_QUEUES } from './names.ts';
-export type { TStageQueue } from './names.ts';
+export { jobIds, MAINTENANCE_TASKS, maintenanceQueue, QUEUES, STAGE_QUEUES } from './names.ts';
+export type { TMaintenanceTaskName, TStageQueue } from './names.ts';
 export { enqueueViaOutbox, outboxSql } from './outbox.ts';
 export { OutboxRelay } from './outbox-relay.ts';
 export type { TOutboxRelayDeps } from './outbox-relay.ts';

@@ -16,6 +16,10 @@ export const STAGE_QUEUES: readonly TStageQueue[] = [QUEUES.dedup, QUEUES.owner,
 /** Each housekeeping task has a queue of its own, so a long run of one never holds up another. */
 export const maintenanceQueue = (task: string) => `maintenance-${task}`;
 
+/** The housekeeping tasks src/compose.ts schedules, each on its maintenance queue (the queue dashboard lists them). */
+export const MAINTENANCE_TASKS = ['reconcile', 'sweep-evidence', 'expire-review-claims', 'reassess-stale', 'audit-checkpoint'] as const;
+export type TMaintenanceTaskName = (typeof MAINTENANCE_TASKS)[number];
+
 export const jobIds = {
   /**
    * A stage job is named by the outbox rows it carries: first and last id, and a hash of

@@ -12,3 +12,5 @@ export { reviewRoutes } from './routes.ts';
 export type { TReviewDeps } from './routes.ts';
 export { needsSupervisor, queuesOf, REJECT_REASONS, SUPERVISOR_FLAGS } from './rules.ts';
 export type { TQueueKind, TRejectReason } from './rules.ts';
+export { decisionFactsSql } from './decision-facts.ts';
+export type { TDecisionFact } from './decision-facts.ts';

@@ -3,9 +3,17 @@ import { Prisma } from '../generated/prisma/client.ts';
 import type { Violation } from '../generated/prisma/enums.ts';
 import { SUMMARY_COLUMNS, type TCaseSummary } from './case-summary.ts';
 import type { TPrincipal } from './principal.ts';
-import { QUEUE_STATE, queuesOf } from './rules.ts';
+import { QUEUE_STATE, queuesOf, type TQueueKind } from './rules.ts';
 
-export type TQueueFilters = { flag?: string; violation?: Violation; camera?: string; site?: string; limit?: number };
+export type TQueueFilters = {
+  flag?: string;
+  violation?: Violation;
+  camera?: string;
+  site?: string;
+  limit?: number;
+  /** Only these of the officer's queues (the supervisor page lists the escalated ones). */
+  queues?: readonly TQueueKind[];
+};
 export type TQueueItem = TCaseSummary & { claimed: boolean };
 export type TQueue = { cases: TQueueItem[]; total: number; flagCounts: Record<string, number> };
 
@@ -17,7 +25,9 @@ const DEFAULT_LIMIT = 100;
  * with how many wait under the filters but the flag, per flag (the page's tabs).
  */
 export const listQueue = async (db: TDb, p: TPrincipal, filters: TQueueFilters = {}): Promise<TQueue> => {
-  const states = queuesOf(p).map((k) => QUEUE_STATE[k]);
+  const states = queuesOf(p)
+    .filter((k) => !filters.queues || filters.queues.includes(k))
+    .map((k) => QUEUE_STATE[k]);
   if (states.length === 0) return { cases: [], total: 0, flagCounts: {} };
   const conditions = [
     ...(filters.violation ? [Prisma.sql`c.violation = ${filters.violation}::"Violation"`] : []),

@@ -4,3 +4,6 @@ export type { TLang, TTranslate } from './lang.ts';
 export { pageRoutes, REJECT_REASONS, URGENT_DAYS } from './page-routes.ts';
 export type { TOfficerAuth, TPrincipal, TRole } from './principal.ts';
 export { PAGES_DIR, renderPage } from './render.ts';
+export { adminRoutes } from './admin-routes.ts';
+export { QUEUE_DASHBOARD_PATH, queueDashboard, sameOriginWrites } from './queue-dashboard.ts';
+export { supervisorRoutes } from './supervisor-routes.ts';

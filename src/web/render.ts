@@ -16,21 +16,24 @@ const eta = new Eta({ views: PAGES_DIR, autoEscape: true, cache: process.env.NOD
 export type TPageHelpers = {
   lang: TLang;
   t: ReturnType<typeof translator>;
+  /** Strings of the supervision and admin pages (templates/<lang>/supervision.json). */
+  ts: ReturnType<typeof translator>;
   /** A string that may not exist (a state name newer than the strings): the fallback instead. */
   tOr: (key: string, fallback: string) => string;
   fmt: ReturnType<typeof formatters>;
   path: string;
   csrfToken: string | undefined;
-  officer: { fullName: string; username: string } | undefined;
+  officer: { fullName: string; username: string; roles: readonly string[] } | undefined;
 };
 
 export const pageHelpers = (req: Request, res: Response): TPageHelpers => {
   const lang = languageOf(req);
   const t = translator(lang);
-  const principal = res.locals.principal as { fullName: string; username: string } | undefined;
+  const principal = res.locals.principal as { fullName: string; username: string; roles: readonly string[] } | undefined;
   return {
     lang,
     t,
+    ts: translator(lang, 'supervision'),
     tOr: (key, fallback) => {
       try {
         return t(key);
@@ -41,7 +44,7 @@ export const pageHelpers = (req: Request, res: Response): TPageHelpers => {
     fmt: formatters(lang),
     path: req.path,
     csrfToken: res.locals.csrfToken as string | undefined,
-    officer: principal ? { fullName: principal.fullName, username: principal.username } : undefined,
+    officer: principal ? { fullName: principal.fullName, username: principal.username, roles: principal.roles } : undefined,
   };
 };
 
