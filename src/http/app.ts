@@ -49,7 +49,7 @@ export const createApp = (deps: TAppDeps): Express => {
   const db = deps.db;
   app.use(caseRoutes({ db }, officerAuth));
   app.use(evidenceRoutes({ db, store: deps.ingest.evidence, caseVisible: (p, caseId) => caseInScope(db, p, caseId) }, officerAuth));
-  app.use(pageRoutes({ db }, officerAuth));
+  app.use(pageRoutes({ db, ...deps.review }, officerAuth));
   // The review API: any signed-in officer (the routes check REVIEWER/SUPERVISOR themselves),
   // and the CSRF token for posts made with the page's cookie.
   const officer = officerAuth.requireOfficer();
