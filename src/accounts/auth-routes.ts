@@ -74,7 +74,10 @@ export const authRoutes = (auth: TAuthLocals): Router => {
     res.json({ officer });
   });
 
-  router.get('/login', helmet(), (req, res) => {
+  // Referrer-Policy same-origin, not helmet's no-referrer: under no-referrer a browser sends
+  // `Origin: null` with the form's post, which sameOrigin must refuse (seen in Chromium).
+  const loginHeaders = helmet({ referrerPolicy: { policy: 'same-origin' } });
+  router.get('/login', loginHeaders, (req, res) => {
     renderLoginPage(req, res, 200, { next: safeNext(req.query.next) });
   });
 
@@ -86,7 +89,7 @@ export const authRoutes = (auth: TAuthLocals): Router => {
     res.redirect(303, '/login');
   });
 
-  router.post('/login', helmet(), form, async (req, res) => {
+  router.post('/login', loginHeaders, form, async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const next = safeNext(body.next);
     if (!sameOrigin(req)) throw new AppError('CSRF_INVALID', 'a login form posted from another site');

@@ -21,13 +21,13 @@ export type TPageHelpers = {
   fmt: ReturnType<typeof formatters>;
   path: string;
   csrfToken: string | undefined;
-  officer: { fullName: string; username: string } | undefined;
+  officer: { fullName: string; username: string; agencyCode: string; roles: string[] } | undefined;
 };
 
 export const pageHelpers = (req: Request, res: Response): TPageHelpers => {
   const lang = languageOf(req);
   const t = translator(lang);
-  const principal = res.locals.principal as { fullName: string; username: string } | undefined;
+  const principal = res.locals.principal as TPageHelpers['officer'];
   return {
     lang,
     t,
@@ -41,7 +41,7 @@ export const pageHelpers = (req: Request, res: Response): TPageHelpers => {
     fmt: formatters(lang),
     path: req.path,
     csrfToken: res.locals.csrfToken as string | undefined,
-    officer: principal ? { fullName: principal.fullName, username: principal.username } : undefined,
+    officer: principal ? { fullName: principal.fullName, username: principal.username, agencyCode: principal.agencyCode, roles: principal.roles } : undefined,
   };
 };
 
