@@ -16,10 +16,10 @@ const PASSWORD = 'mật-khẩu-thử-nghiệm-đủ-dài';
 let agencyA: { id: string; code: string };
 let agencyB: { id: string; code: string };
 const day = 86400_000;
-let due = 1;
+let due = -2;
 /** A case waiting for review in agency A, each later than the last (so `next` takes them in order). */
 const newCase = async (over: { agencyId?: string; plate?: string } = {}) =>
-  (await seedReviewCase(ctx.db, api.services.evidence(), { agencyId: over.agencyId ?? agencyA.id, plate: over.plate, flags: [], registryClass: 'CAR', noticeDueAt: new Date(Date.now() + due++ * day) })).caseId;
+  (await seedReviewCase(ctx.db, api.services.evidence(), { agencyId: over.agencyId ?? agencyA.id, plate: over.plate, flags: [], registryClass: 'CAR', noticeDueAt: new Date(Date.now() + (due += 3) * day) })).caseId;
 const statusOf = async (id: string) => (await ctx.db.case.findUniqueOrThrow({ where: { id } })).status;
 
 beforeAll(async () => {
@@ -66,6 +66,7 @@ describe('officer review in Chromium', () => {
   let reviewer: BrowserContext;
   let page: Page;
   const ids: string[] = [];
+  let qaCase: string;
 
   it('signs in through the login page and shows the officer, agency, roles and a logout button', async () => {
     ids.push(await newCase(), await newCase(), await newCase());
@@ -140,7 +141,7 @@ describe('officer review in Chromium', () => {
   });
 
   it('shows a QA case blind to its first decision; a supervisor sees it', async () => {
-    const qaCase = await newCase({ plate: '51H55555' });
+    qaCase = await newCase({ plate: '51H55555' });
     const binh = await ctx.db.officer.findUniqueOrThrow({ where: { username: 'rv.binh' } });
     const p: TPrincipal = { officerId: binh.id, username: 'rv.binh', fullName: binh.fullName, agencyId: agencyA.id, agencyCode: agencyA.code, roles: ['REVIEWER'], scopeAgencyIds: [agencyA.id], via: 'bearer' };
     const deps = { db: ctx.db, leaseSeconds: 600, supervisorThresholdVnd: 20_000_000, qaSampleRate: 1, random: () => 0 };
@@ -183,14 +184,17 @@ describe('officer review in Chromium', () => {
     }
   });
 
-  it('works from queue to decision without the mouse', async () => {
+  it('works from queue to decision without the mouse (the QA case first: agreeing approves it)', async () => {
     const [a, b] = [await newCase(), await newCase()];
     await page.goto(`${api.baseUrl}/review`);
     await page.keyboard.press('?');
     await expect.poll(() => page.locator('dialog#help').isVisible()).toBe(true);
     await page.keyboard.press('Escape');
     await page.keyboard.press('n');
+    await page.waitForURL(`${api.baseUrl}/review/cases/${qaCase}`);
+    await page.keyboard.press('a');
     await page.waitForURL(`${api.baseUrl}/review/cases/${a}`);
+    expect(await ctx.db.case.findUniqueOrThrow({ where: { id: qaCase } })).toMatchObject({ status: 'APPROVED', approvedAmount: 18_500_000 });
     await page.keyboard.press('z');
     await expect.poll(() => page.locator('#viewer').getAttribute('class')).toContain('zoomed');
     await page.keyboard.press('Escape');
@@ -209,22 +213,24 @@ describe('officer review in Chromium', () => {
     const np = await logIn(nojs, 'rv.binh');
     await np.click('form[data-next] button');
     await np.waitForURL(`${api.baseUrl}/review/cases/${c}`);
-    await np.click('.d-more summary');
-    // Outside the rule's range (18–20 million): 400, said on the case page, nothing recorded.
-    await np.fill('.d-amount input[name=amount]', '25000000');
-    await np.fill('.d-amount input[name=reason]', 'thử');
-    await np.locator('.d-amount input[name=amount]').evaluate((i: { removeAttribute: (n: string) => void }) => i.removeAttribute('max'));
-    const bad = await Promise.all([np.waitForNavigation(), np.click('.d-amount button')]);
-    expect(bad[0]?.status()).toBe(400);
-    expect(await np.locator('[role=alert]').textContent()).toContain('18000000');
+    // Outside the rule's range (18–20 million; the browser's own min/max is bypassed by posting the form as it would): 400, said on the case page, nothing recorded.
+    const csrf = await np.locator('.d-amount input[name=_csrf]').getAttribute('value');
+    const bad = await np.request.post(`${api.baseUrl}/review/cases/${c}/decision`, { form: { _csrf: csrf!, decision: 'APPROVE', amount: '25000000', reason: 'thử' }, headers: { accept: 'text/html' } });
+    expect(bad.status()).toBe(400);
+    expect(await bad.text()).toMatch(/role="alert"[^>]*>.*18000000/s);
+    expect(await statusOf(c)).toBe('PENDING_REVIEW');
+    // Without the CSRF token: refused.
+    expect((await np.request.post(`${api.baseUrl}/review/cases/${c}/decision`, { form: { decision: 'APPROVE' } })).status()).toBe(403);
     await np.click('.d-more summary');
     await np.fill('.d-amount input[name=amount]', '18500000');
     await np.fill('.d-amount input[name=reason]', 'Vi phạm lần đầu');
     await np.click('.d-amount button');
     await np.waitForURL((u) => u.pathname === '/review');
     expect(await ctx.db.case.findUniqueOrThrow({ where: { id: c } })).toMatchObject({ status: 'APPROVED', approvedAmount: 18_500_000 });
-    // The same decision posted again after the case moved on: the page says 409.
-    await np.goBack();
+    // Another decision posted after the case moved on: the case page again, saying 409.
+    const late = await np.request.post(`${api.baseUrl}/review/cases/${c}/decision`, { form: { _csrf: csrf!, decision: 'REJECT', reason: 'DUPLICATE' }, headers: { accept: 'text/html' } });
+    expect(late.status()).toBe(409);
+    expect(await late.text()).toContain('data-error="409"');
     await nojs.close();
   });
 
