@@ -153,6 +153,7 @@ describe('officer review in Chromium', () => {
     await page.keyboard.press('n');
     await page.waitForURL(`${api.baseUrl}/review/cases/${qaCase}`);
     expect(await page.locator('[data-field=blind]').isVisible()).toBe(true);
+    await page.screenshot({ path: screenshotPath('review-case-qa-blind'), fullPage: true });
     const history = (await page.locator('[data-field=history]').textContent())!;
     expect(history).not.toContain('officer:rv.binh');
     expect(history).not.toContain('giảm mức phạt');
@@ -224,6 +225,7 @@ describe('officer review in Chromium', () => {
     await np.click('.d-more summary');
     await np.fill('.d-amount input[name=amount]', '18500000');
     await np.fill('.d-amount input[name=reason]', 'Vi phạm lần đầu');
+    await np.screenshot({ path: screenshotPath('review-case-other-decisions') });
     await np.click('.d-amount button');
     await np.waitForURL((u) => u.pathname === '/review');
     expect(await ctx.db.case.findUniqueOrThrow({ where: { id: c } })).toMatchObject({ status: 'APPROVED', approvedAmount: 18_500_000 });
@@ -234,14 +236,40 @@ describe('officer review in Chromium', () => {
     await nojs.close();
   });
 
+  it('renews the claim every third of the lease while the page is open, and says when it is lost', async () => {
+    const c = await newCase();
+    const hb = await reviewer.newPage();
+    // The page's timers under the test's control: a third of the 600 s lease is 200 s.
+    await hb.clock.install();
+    await hb.goto(`${api.baseUrl}/review`);
+    await hb.click('form[data-next] button');
+    await hb.waitForURL(`${api.baseUrl}/review/cases/${c}`);
+    const before = (await ctx.db.case.findUniqueOrThrow({ where: { id: c } })).claimExpiresAt!;
+    const renewed = hb.waitForResponse((r) => r.url().endsWith(`/v1/review/claims/${c}/renew`));
+    await hb.clock.runFor(200_000);
+    expect((await renewed).status()).toBe(200);
+    expect((await ctx.db.case.findUniqueOrThrow({ where: { id: c } })).claimExpiresAt!.getTime()).toBeGreaterThan(before.getTime());
+    expect(await ctx.db.auditEntry.count({ where: { entityId: c, action: 'review.renew' } })).toBe(1);
+    // The claim runs out meanwhile (the machine slept): the next beat gets 409 and the page says so.
+    await ctx.db.case.update({ where: { id: c }, data: { claimExpiresAt: new Date(Date.now() - 1000) } });
+    const lost = hb.waitForResponse((r) => r.url().endsWith(`/v1/review/claims/${c}/renew`));
+    await hb.clock.runFor(200_000);
+    expect((await lost).status()).toBe(409);
+    await expect.poll(() => hb.locator('.decision-status').textContent()).toBe(text('pages', 'claim.lost'));
+    expect(await hb.locator('form[data-decision=APPROVE] button').isDisabled()).toBe(true);
+    // Back to the queue (k) with the claim already gone: the queue all the same.
+    await hb.keyboard.press('k');
+    await hb.waitForURL((u) => u.pathname === '/review');
+    await hb.close();
+  });
+
   it('lays out the queue and the case on a phone (390×844) without sideways scrolling', async () => {
-    const c = await newCase({ plate: '59X12345' });
     const phone = await newContext({ width: 390, height: 844 });
     const pp = await logIn(phone, 'rv.an');
     expect(await pp.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await pp.screenshot({ path: screenshotPath('review-queue-390x844'), fullPage: true });
     await pp.click('form[data-next] button');
-    await pp.waitForURL(`${api.baseUrl}/review/cases/${c}`);
+    await pp.waitForURL(/\/review\/cases\//);
     expect(await pp.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await pp.screenshot({ path: screenshotPath('review-case-390x844') });
     await pp.screenshot({ path: screenshotPath('review-case-390x844-full'), fullPage: true });
