@@ -42,6 +42,11 @@ describe('health endpoints', () => {
       const doc = (await (await fetch(`${api.baseUrl}/openapi.json`)).json()) as { components: { schemas: Record<string, { properties?: Record<string, { enum?: string[] }> }> }; paths: Record<string, unknown> };
       expect(Object.keys(doc.paths)).toContain('/v1/camera-events');
       expect(doc.components.schemas.CameraEvent!.properties!.violation!.enum).toContain('RED_LIGHT');
+      // The review routes, the decision's body variants and the 409 shape with the case's state.
+      for (const path of ['/v1/review/queue', '/v1/review/next', '/v1/review/claims/{caseId}/renew', '/v1/review/claims/{caseId}', '/v1/cases/{id}/decision']) expect(Object.keys(doc.paths)).toContain(path);
+      const decision = JSON.stringify((doc.paths['/v1/cases/{id}/decision'] as Record<string, unknown>).post);
+      for (const kind of ['APPROVE', 'REJECT', 'CORRECT_PLATE', 'CHANGE_ACT', 'ESCALATE', 'PRIORITY_VEHICLE_ON_DUTY']) expect(decision).toContain(kind);
+      expect(JSON.stringify(doc.components.schemas.ReviewConflict)).toContain('status');
       const ui = await fetch(`${api.baseUrl}/docs/`);
       expect(ui.status).toBe(200);
       expect(await ui.text()).toContain('swagger-ui');

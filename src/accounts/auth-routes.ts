@@ -2,10 +2,9 @@ import express, { type Request, type Response, Router } from 'express';
 import helmet from 'helmet';
 import { z } from 'zod';
 import { AppError } from '../shared/app-error.ts';
-import { text } from '../shared/templates.ts';
 import { authenticate, csrfProtection, requireOfficer, sessionCookieName, type TAuthLocals } from './auth-middleware.ts';
 import { login, logout, type TNewSessionAnswer } from './login.ts';
-import { loginPage } from './login-page.ts';
+import { renderLoginPage } from './login-page.ts';
 
 export const ZLoginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }).meta({ id: 'LoginRequest' });
 export const ZLoginAnswer = z
@@ -75,20 +74,27 @@ export const authRoutes = (auth: TAuthLocals): Router => {
     res.json({ officer });
   });
 
-  const page = (res: Response, status: number, opts: Parameters<typeof loginPage>[0]) => {
-    res.status(status).set('Cache-Control', 'no-store').type('html').send(loginPage(opts));
-  };
-
-  router.get('/login', helmet(), (req, res) => {
-    page(res, 200, { next: safeNext(req.query.next) });
+  // Referrer-Policy same-origin, not helmet's no-referrer: under no-referrer a browser sends
+  // `Origin: null` with the form's post, which sameOrigin must refuse (seen in Chromium).
+  const loginHeaders = helmet({ referrerPolicy: { policy: 'same-origin' } });
+  router.get('/login', loginHeaders, (req, res) => {
+    renderLoginPage(req, res, 200, { next: safeNext(req.query.next) });
   });
 
-  router.post('/login', helmet(), form, async (req, res) => {
+  // The pages' logout button: a form post (with _csrf), then the login page.
+  router.post('/logout', helmet(), form, requireOfficer(), csrfProtection, async (req, res) => {
+    const state = (await authenticate(req, res))!;
+    await logout(auth, state.sessionId, state.principal);
+    res.clearCookie(sessionCookieName(auth.secureCookies), { path: '/', httpOnly: true, sameSite: 'lax', secure: auth.secureCookies });
+    res.redirect(303, '/login');
+  });
+
+  router.post('/login', loginHeaders, form, async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const next = safeNext(body.next);
     if (!sameOrigin(req)) throw new AppError('CSRF_INVALID', 'a login form posted from another site');
     const parsed = ZLoginBody.safeParse(body);
-    if (!parsed.success) return page(res, 400, { next, error: text('login', 'invalid') });
+    if (!parsed.success) return renderLoginPage(req, res, 400, { next, error: { key: 'invalid' } });
     try {
       const answer = await login(auth, { ...parsed.data, ip: clientIp(req), kind: 'COOKIE' });
       setSessionCookie(res, auth, answer);
@@ -97,9 +103,9 @@ export const authRoutes = (auth: TAuthLocals): Router => {
       if (!(err instanceof AppError)) throw err;
       if (err.code === 'RATE_LIMITED') {
         res.set('Retry-After', String(err.retryAfter));
-        return page(res, 429, { next, username: parsed.data.username, error: text('login', 'rateLimited', { minutes: Math.ceil((err.retryAfter ?? 60) / 60) }) });
+        return renderLoginPage(req, res, 429, { next, username: parsed.data.username, error: { key: 'rateLimited', minutes: Math.ceil((err.retryAfter ?? 60) / 60) } });
       }
-      if (err.code === 'INVALID_CREDENTIALS') return page(res, 401, { next, username: parsed.data.username, error: text('login', 'refused') });
+      if (err.code === 'INVALID_CREDENTIALS') return renderLoginPage(req, res, 401, { next, username: parsed.data.username, error: { key: 'refused' } });
       throw err;
     }
   });

@@ -7,8 +7,11 @@ import { rulesByIds, type TRuleFacts } from '../fines/index.ts';
 import { AppError } from '../shared/app-error.ts';
 import { text } from '../shared/templates.ts';
 
-/** Who is asking: only the agencies whose cases they may see matter here (src/accounts TPrincipal). */
-export type TViewer = { scopeAgencyIds: string[] };
+/**
+ * Who is asking (src/accounts TPrincipal): the agencies whose cases they may see, and
+ * who they are and their roles (a QA second review is blind, see blindFor).
+ */
+export type TViewer = { scopeAgencyIds: string[]; username?: string; roles?: readonly string[] };
 export type TLang = 'vi' | 'en';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -23,6 +26,14 @@ export const caseInScope = async (db: TDb, viewer: TViewer, caseId: string): Pro
   const n = await db.case.count({ where: { id: caseId, detectingAgencyId: { in: viewer.scopeAgencyIds } } });
   return n > 0;
 };
+
+/**
+ * A case in its blind second review (QA_REVIEW) hides the first review from everyone
+ * but supervisors: the officers' entries in its history (their claims, decisions and
+ * reasons), except the viewer's own, and the amount approved. The QA reviewer then
+ * judges the evidence alone (README "Officer review", QA).
+ */
+const blindFor = (viewer: TViewer, status: string): boolean => status === 'QA_REVIEW' && !(viewer.roles ?? []).includes('SUPERVISOR');
 
 const notFound = (caseId: string) => new AppError('NOT_FOUND', `no case ${caseId}`);
 
@@ -77,10 +88,14 @@ export const caseView = async (db: TDb, viewer: TViewer, caseId: string, opts: {
   const seenClasses = [...new Set(captures.map((e) => e.vehicleClass))];
   const seenColors = [...new Set(captures.map((e) => e.plateColor))];
   const confidences = captures.map((e) => e.plateConfidence);
+  const blind = blindFor(viewer, c.status);
+  const own = `officer:${viewer.username ?? ''}`;
 
   return {
     id: c.id,
     status: c.status,
+    /** The first review is hidden from this viewer (QA_REVIEW, not a supervisor). */
+    blind,
     flags: c.flags.map((code) => ({ code, explanation: flagExplanation(code, lang) })),
     detectingUnit: c.detectingUnit,
     detectingAgencyId: c.detectingAgencyId,
@@ -124,6 +139,8 @@ export const caseView = async (db: TDb, viewer: TViewer, caseId: string, opts: {
       fineMin: c.fineMin,
       fineMax: c.fineMax,
       fineAmount: c.fineAmount,
+      /** The amount an officer approved (null while blind, or before any approval). */
+      approvedAmount: blind ? null : c.approvedAmount,
       fineMultiplier: c.fineMultiplier,
       points: c.points,
       handlingUnit: c.handlingUnit,
@@ -171,34 +188,8 @@ export const caseView = async (db: TDb, viewer: TViewer, caseId: string, opts: {
         evidence: e.evidence.map((f) => ({ id: f.id, kind: f.kind, contentType: f.contentType, sha256: f.sha256, sizeBytes: f.sizeBytes, url: `/v1/evidence/${f.id}` })),
       };
     }),
-    history: history satisfies THistoryEntry[],
+    history: (blind ? history.filter((h) => !h.actor.startsWith('officer:') || h.actor === own) : history) satisfies THistoryEntry[],
   };
 };
 
 export type TCaseView = Awaited<ReturnType<typeof caseView>>;
-
-export type TPendingCase = {
-  id: string;
-  plate: string;
-  violation: string;
-  vehicleClass: string;
-  flags: string[];
-  fineAmount: number | null;
-  noticeDueAt: Date | null;
-  firstCapturedAt: Date;
-};
-
-/**
- * A minimal list of the cases waiting for review in the viewer's scope, the most urgent
- * notice deadline first: the queue page's skeleton until the review queue (src/review)
- * replaces it with its own query, filters and claims.
- */
-export const pendingCasesInScope = async (db: TDb, viewer: TViewer, limit = 50): Promise<TPendingCase[]> => {
-  if (viewer.scopeAgencyIds.length === 0) return [];
-  return db.case.findMany({
-    where: { status: 'PENDING_REVIEW', detectingAgencyId: { in: viewer.scopeAgencyIds } },
-    orderBy: [{ noticeDueAt: { sort: 'asc', nulls: 'last' } }, { firstCapturedAt: 'asc' }],
-    take: limit,
-    select: { id: true, plate: true, violation: true, vehicleClass: true, flags: true, fineAmount: true, noticeDueAt: true, firstCapturedAt: true },
-  });
-};

@@ -18,6 +18,6 @@ export type { TReassessOptions, TReassessRow, TReassessSelection } from './reass
 export type { TReresolvableFlag } from './reresolve.ts';
 export { reassessStale } from './stale-assessments.ts';
 export type { TStaleReport } from './stale-assessments.ts';
-export { caseInScope, caseView, flagExplanation, pendingCasesInScope } from './case-view.ts';
-export type { TCaseView, TLang, TPendingCase, TViewer } from './case-view.ts';
+export { caseInScope, caseView, flagExplanation } from './case-view.ts';
+export type { TCaseView, TLang, TViewer } from './case-view.ts';
 export { caseRoutes } from './case-routes.ts';

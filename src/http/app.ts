@@ -52,7 +52,7 @@ export const createApp = (deps: TAppDeps): Express => {
   const db = deps.db;
   app.use(caseRoutes({ db }, officerAuth));
   app.use(evidenceRoutes({ db, store: deps.ingest.evidence, caseVisible: (p, caseId) => caseInScope(db, p, caseId) }, officerAuth));
-  app.use(pageRoutes({ db }, officerAuth));
+  app.use(pageRoutes({ db, ...deps.review }, officerAuth));
   app.use(supervisorRoutes({ db }, officerAuth));
   app.use(adminRoutes({ db }, officerAuth));
   if (deps.dashboardQueues) {

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { createDocument } from 'zod-openapi';
 import { ZLoginAnswer, ZLoginBody } from '../accounts/index.ts';
 import { ZCameraEvent, ZIngestAnswer } from '../events/index.ts';
+import { Violation } from '../generated/prisma/enums.ts';
+import { ZDecision } from '../review/index.ts';
 import { ERROR_STATUS } from '../shared/app-error.ts';
 
 const ZError = z
@@ -13,6 +15,39 @@ const ZError = z
     }),
   })
   .meta({ id: 'Error' });
+
+/** A 409 of the review routes: the case's current state, so a client can tell what happened to it. */
+const ZConflict = z
+  .object({ error: z.object({ code: z.literal('CONFLICT'), message: z.string(), details: z.object({ status: z.string().meta({ description: 'the case state now, e.g. APPROVED' }) }) }) })
+  .meta({ id: 'ReviewConflict' });
+const conflict = (description: string) => ({ description, content: { 'application/json': { schema: ZConflict } } });
+
+const ZCaseSummary = z
+  .object({
+    id: z.uuid(),
+    status: z.string(),
+    plate: z.string(),
+    plateRaw: z.string(),
+    plateColor: z.string(),
+    vehicleClass: z.string(),
+    violation: z.string(),
+    flags: z.array(z.string()),
+    site: z.string(),
+    firstCapturedAt: z.iso.datetime(),
+    eventCount: z.int(),
+    noticeDueAt: z.iso.datetime().nullable(),
+    dueSoon: z.boolean().meta({ description: 'within 2 days of the notice deadline (or past it)' }),
+    fineMin: z.int().nullable(),
+    fineMax: z.int().nullable(),
+    fineAmount: z.int().nullable().meta({ description: 'the proposed amount (VND); an amount approved before is never shown here (QA is blind)' }),
+    points: z.int().nullable(),
+    legalBasis: z.string().nullable(),
+    createdAt: z.iso.datetime(),
+  })
+  .meta({ id: 'CaseSummary' });
+const ZClaim = z.object({ id: z.uuid(), expiresAt: z.iso.datetime() }).meta({ id: 'Claim' });
+const officer: Record<string, string[]>[] = [{ officerBearer: [] }, { officerCookie: [] }];
+const caseId = z.object({ caseId: z.uuid() });
 
 const err = (description: string) => ({ description, content: { 'application/json': { schema: ZError } } });
 
@@ -111,6 +146,87 @@ export const openApiDocument = () =>
             '200': { description: 'The case view' },
             '401': err('Not signed in'),
             '404': err("No such case, or another agency's case (its existence is not revealed)"),
+          },
+        },
+      },
+      '/v1/review/queue': {
+        get: {
+          summary: "The cases waiting in the officer's queues (reviewers: PENDING_REVIEW and QA_REVIEW; supervisors also ESCALATED_REVIEW), in their scope, by notice deadline then age, at most 100",
+          security: officer,
+          requestParams: {
+            query: z.object({
+              flag: z.string().optional().meta({ description: 'only cases with this flag' }),
+              violation: z.enum(Violation).optional(),
+              camera: z.string().optional().meta({ description: 'camera code: cases with an event from it' }),
+              site: z.string().optional().meta({ description: 'site code' }),
+            }),
+          },
+          responses: {
+            '200': {
+              description: 'The page of cases, how many wait under the filters, and per flag how many wait under the other filters (the tabs)',
+              content: { 'application/json': { schema: z.object({ cases: z.array(ZCaseSummary.extend({ claimed: z.boolean() })), total: z.int(), flagCounts: z.record(z.string(), z.int()) }) } },
+            },
+            '400': err('A filter is malformed'),
+            '401': err('Not signed in'),
+            '404': err('The officer reviews nothing (ADMIN only)'),
+          },
+        },
+      },
+      '/v1/review/next': {
+        post: {
+          summary: 'Claims the most urgent eligible case (escalated first for supervisors, then QA, then new) with a lease of REVIEW_LEASE_SECONDS; a live claim already held is answered again',
+          security: officer,
+          requestBody: { content: { 'application/json': { schema: z.object({ queue: z.enum(['ESCALATED', 'QA', 'REVIEW']).optional() }) } } },
+          responses: {
+            '200': { description: 'The claimed case', content: { 'application/json': { schema: ZCaseSummary.extend({ queue: z.enum(['ESCALATED', 'QA', 'REVIEW']), claim: ZClaim }) } } },
+            '204': { description: 'No case waits for this officer' },
+            '401': err('Not signed in'),
+            '403': err('CSRF_INVALID: a cookie request without its X-CSRF-Token'),
+            '404': err('A queue the officer does not work'),
+            '503': err('BUSY: every candidate was taken meanwhile; retry after Retry-After'),
+          },
+        },
+      },
+      '/v1/review/claims/{caseId}/renew': {
+        post: {
+          summary: "Extends the officer's live claim by a full lease (pages call it every third of the lease while open)",
+          security: officer,
+          requestParams: { path: caseId },
+          responses: {
+            '200': { description: 'The claim with its new expiry', content: { 'application/json': { schema: ZClaim } } },
+            '404': err("No such case, or another agency's"),
+            '409': conflict('The officer holds no live claim on it (expired, released, decided): the claim is lost'),
+          },
+        },
+      },
+      '/v1/review/claims/{caseId}': {
+        delete: {
+          summary: "Gives the officer's live claim back to the queue",
+          security: officer,
+          requestParams: { path: caseId },
+          responses: { '204': { description: 'Released' }, '404': err("No such case, or another agency's"), '409': conflict('No live claim of this officer on it') },
+        },
+      },
+      '/v1/cases/{id}/decision': {
+        post: {
+          summary: 'Decides a case the officer holds a live claim on (a supervisor on an escalated case)',
+          description:
+            'APPROVE: amount defaults to the proposed one (on an escalated or QA case, the amount approved before); another amount within the rule range needs reason. ' +
+            'REJECT: reason is one of the coded reasons; OTHER needs note. CORRECT_PLATE: the case goes back through owner look-up and fine assessment. ' +
+            'CHANGE_ACT: re-assessed as the new act. ESCALATE: to a supervisor, with a note. A resubmit of the same decision answers it again (replayed: true).',
+          security: officer,
+          requestParams: { path: z.object({ id: z.uuid() }) },
+          requestBody: { required: true, content: { 'application/json': { schema: ZDecision } } },
+          responses: {
+            '200': {
+              description: 'Recorded; the case state it moved to',
+              content: { 'application/json': { schema: z.object({ decisionId: z.uuid(), kind: z.enum(['APPROVE', 'REJECT', 'CORRECT_PLATE', 'CHANGE_ACT', 'ESCALATE']), status: z.string(), replayed: z.boolean() }) } },
+            },
+            '400': err('Not a valid decision, an amount outside the range or without its reason, a decision the state does not allow (a QA review approves, rejects or escalates)'),
+            '401': err('Not signed in'),
+            '403': err('CSRF_INVALID: a cookie request without its X-CSRF-Token'),
+            '404': err("No such case, another agency's, or an escalated case for a non-supervisor"),
+            '409': conflict('The case moved meanwhile (decided, released, claim expired) or the officer decided it before (four eyes): details.status is its state now'),
           },
         },
       },

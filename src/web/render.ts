@@ -23,13 +23,13 @@ export type TPageHelpers = {
   fmt: ReturnType<typeof formatters>;
   path: string;
   csrfToken: string | undefined;
-  officer: { fullName: string; username: string; roles: readonly string[] } | undefined;
+  officer: { fullName: string; username: string; agencyCode: string; roles: readonly string[] } | undefined;
 };
 
 export const pageHelpers = (req: Request, res: Response): TPageHelpers => {
   const lang = languageOf(req);
   const t = translator(lang);
-  const principal = res.locals.principal as { fullName: string; username: string; roles: readonly string[] } | undefined;
+  const principal = res.locals.principal as TPageHelpers['officer'];
   return {
     lang,
     t,
@@ -44,7 +44,7 @@ export const pageHelpers = (req: Request, res: Response): TPageHelpers => {
     fmt: formatters(lang),
     path: req.path,
     csrfToken: res.locals.csrfToken as string | undefined,
-    officer: principal ? { fullName: principal.fullName, username: principal.username, roles: principal.roles } : undefined,
+    officer: principal ? { fullName: principal.fullName, username: principal.username, agencyCode: principal.agencyCode, roles: principal.roles } : undefined,
   };
 };
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { text } from '../../src/shared/templates.ts';
 import { launchChromium, screenshotPath } from '../support/browser.ts';
 import { createTestContext, seedSite, startApi, type TTestContext } from '../support/context.ts';
-import { asOfficer, TEST_CSRF_TOKEN, testOfficerAuth, testPrincipal } from '../support/officer.ts';
+import { asOfficer, testOfficerAuth, testPrincipal } from '../support/officer.ts';
 import { seedReviewCase, type TReviewCase } from '../support/review-case.ts';
 
 let ctx: TTestContext;
@@ -65,7 +65,7 @@ describe('the case page in Chromium', () => {
     expect(await page.locator('[data-field="flags"]').textContent()).toContain(text('flags', 'LOW_CONFIDENCE_READ'));
     await expect.poll(() => mainImageLoaded(page)).toBe(true);
     // The decision bar is in view without scrolling.
-    expect(await page.locator('.decision-bar button.primary').isVisible()).toBe(true);
+    expect(await page.locator('.decision-bar form[data-next] button').isVisible()).toBe(true);
     const box = await page.locator('.decision-bar').boundingBox();
     expect(box!.y + box!.height).toBeLessThanOrEqual(768);
     await page.screenshot({ path: screenshotPath('case-1366x768') });
@@ -73,7 +73,7 @@ describe('the case page in Chromium', () => {
     await context.close();
   });
 
-  it('works from the keyboard: ? help, z zoom, digits pick an image, r + digit rejects, a approves', async () => {
+  it('works from the keyboard: ? help, z zoom, digits pick an image; no decision without a claim', async () => {
     const context = await officerContext({ width: 1366, height: 768 });
     const page = await context.newPage();
     const posted = await captureDecisions(page);
@@ -98,26 +98,11 @@ describe('the case page in Chromium', () => {
     await page.keyboard.press('2');
     expect(await page.locator('#main-image').getAttribute('src')).toBe(`/v1/evidence/${mine.evidence[1]!.id}`);
 
-    await page.keyboard.press('r');
-    await page.keyboard.press('2');
-    await expect.poll(() => posted.length).toBe(1);
-    expect(posted[0]).toMatchObject({ body: { decision: 'REJECT', reason: 'PLATE_MISREAD' }, csrf: TEST_CSRF_TOKEN });
-    expect(posted[0]!.url).toBe(`${api.baseUrl}/v1/cases/${mine.caseId}/decision`);
-    // After a decision the page goes back to the queue.
-    await page.waitForURL(`${api.baseUrl}/review`);
-
-    await page.goto(`${api.baseUrl}/review/cases/${mine.caseId}`);
+    // Not claimed: the decisions are not offered (claiming and deciding: review-flow.test.ts).
+    expect(await page.locator('form[data-decision]').count()).toBe(0);
+    expect(await page.locator('[data-field=readonly]').textContent()).toBe(text('pages', 'decision.claimFirst'));
     await page.keyboard.press('a');
-    await expect.poll(() => posted.length).toBe(2);
-    expect(posted[1]).toMatchObject({ body: { decision: 'APPROVE' }, csrf: TEST_CSRF_TOKEN });
-    await page.waitForURL(`${api.baseUrl}/review`);
-
-    await page.goto(`${api.baseUrl}/review/cases/${mine.caseId}`);
-    await page.keyboard.press('e');
-    await page.keyboard.type('Biển số có dấu hiệu giả');
-    await page.keyboard.press('Enter');
-    await expect.poll(() => posted.length).toBe(3);
-    expect(posted[2]).toMatchObject({ body: { decision: 'ESCALATE', note: 'Biển số có dấu hiệu giả' } });
+    expect(posted).toEqual([]);
     await context.close();
   });
 
@@ -128,8 +113,8 @@ describe('the case page in Chromium', () => {
     await expect.poll(() => mainImageLoaded(page)).toBe(true);
     expect(await page.locator('[data-field="plate"]').isVisible()).toBe(true);
     // The decision bar closes the page on a phone: reached by scrolling.
-    await page.locator('.decision-bar button.primary').scrollIntoViewIfNeeded();
-    expect(await page.locator('.decision-bar button.primary').isVisible()).toBe(true);
+    await page.locator('.decision-bar form[data-next] button').scrollIntoViewIfNeeded();
+    expect(await page.locator('.decision-bar form[data-next] button').isVisible()).toBe(true);
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await page.evaluate('window.scrollTo(0, 0)');
     await page.screenshot({ path: screenshotPath('case-390x844') });
@@ -148,7 +133,7 @@ describe('the case page in Chromium', () => {
     await page.keyboard.press('j');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/review\/cases\//);
-    expect(await page.locator('.decision-bar').textContent()).toContain('Approve');
+    expect(await page.locator('.decision-bar').textContent()).toContain('Next case');
     await context.close();
   });
 

@@ -1,5 +1,6 @@
-// Progressive enhancement of the officers' pages: keyboard shortcuts, image zoom and
-// decisions sent as JSON. Every action also works without this script (links, forms).
+// Progressive enhancement of the officers' pages: keyboard shortcuts, image zoom, decisions
+// sent as JSON and the claim's heartbeat. Every action also works without this script:
+// the forms post to the page routes (urlencoded, with _csrf) and links are links.
 (() => {
   'use strict';
   const help = document.getElementById('help');
@@ -8,6 +9,7 @@
   const caption = document.getElementById('main-caption');
   const bar = document.querySelector('.decision-bar');
   const status = bar && bar.querySelector('.decision-status');
+  const csrf = bar ? bar.dataset.csrf : (document.querySelector('input[name=_csrf]') || {}).value;
   const thumbs = [...document.querySelectorAll('[data-image]')];
   const queueLinks = [...document.querySelectorAll('[data-queue] a.plate')];
   let choosingReason = false;
@@ -40,42 +42,65 @@
     if (on) reasonTimer = setTimeout(() => setChoosing(false), 4000);
   };
   const form = (decision) => document.querySelector(`form[data-decision="${decision}"]`);
+  const say = (text, failed) => {
+    if (!status) return;
+    status.classList.toggle('failed', !!failed);
+    status.textContent = text;
+  };
+  const api = (url, method, body) =>
+    fetch(url, {
+      method,
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': csrf || '' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
 
-  // Decisions go to the JSON API with the CSRF token in a header; the answer's error (409: the case moved) is shown in place.
+  // After a decision the claim is gone: take the next case (204: none waits, back to the queue).
+  const goNext = async () => {
+    const res = await api('/v1/review/next', 'POST', {});
+    const body = res.status === 200 ? await res.json() : null;
+    location.assign(body && body.id ? `/review/cases/${body.id}` : '/review?m=decided');
+  };
+
+  // Decisions go to the JSON API with the CSRF token in a header; its error (409: the case moved) is shown in place.
   const sendDecision = async (f) => {
     const data = Object.fromEntries(new FormData(f));
-    const csrf = data._csrf;
     delete data._csrf;
     for (const k of Object.keys(data)) if (data[k] === '') delete data[k];
-    if (status) {
-      status.classList.remove('failed');
-      status.textContent = status.dataset.sending;
-    }
+    if (data.amount !== undefined) data.amount = Number(data.amount);
+    say(status && status.dataset.sending);
     try {
-      const res = await fetch(f.action, {
-        method: 'POST',
-        credentials: 'same-origin',
-        headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': csrf },
-        body: JSON.stringify(data),
-      });
+      const res = await api(bar.dataset.api, 'POST', data);
       if (!res.ok) {
         const body = await res.json().catch(() => ({}));
-        throw new Error((body.error && body.error.message) || String(res.status));
+        const err = body.error || {};
+        const moved = res.status === 409 ? `${bar.dataset.moved} (${(err.details && err.details.status) || ''}) ` : '';
+        throw new Error(moved + (err.message || String(res.status)));
       }
-      const body = await res.json().catch(() => ({}));
-      location.assign(body && body.id ? `/review/cases/${body.id}` : '/review');
+      await goNext();
     } catch (err) {
-      if (status) {
-        status.classList.add('failed');
-        status.textContent = status.dataset.failed.replace('%s', err.message);
-      }
+      say(status.dataset.failed.replace('%s', err.message), true);
     }
   };
-  for (const f of document.querySelectorAll('form[data-decision], form[data-next]')) {
+  for (const f of document.querySelectorAll('form[data-decision]')) {
     f.addEventListener('submit', (ev) => {
       ev.preventDefault();
       void sendDecision(f);
     });
+  }
+
+  // The claim's heartbeat: renewed every third of the lease while the page is open; lost (409/404), the decisions go.
+  if (bar && bar.dataset.claim !== undefined) {
+    const every = Number(bar.dataset.renewMs) || 200_000;
+    const timer = setInterval(async () => {
+      const res = await api(`/v1/review/claims/${bar.dataset.case}/renew`, 'POST').catch(() => null);
+      if (res && (res.status === 409 || res.status === 404 || res.status === 410)) {
+        clearInterval(timer);
+        bar.classList.add('lost');
+        for (const b of bar.querySelectorAll('form[data-decision] button')) b.disabled = true;
+        say(bar.dataset.lost, true);
+      }
+    }, every);
   }
 
   for (const [i, b] of thumbs.entries()) b.addEventListener('click', () => showImage(i));
@@ -88,6 +113,11 @@
     const at = queueLinks.indexOf(document.activeElement);
     const next = at === -1 ? 0 : Math.min(queueLinks.length - 1, Math.max(0, at + step));
     queueLinks[next].focus();
+  };
+  const submit = (selector) => {
+    const f = document.querySelector(selector);
+    if (f) f.requestSubmit();
+    return !!f;
   };
 
   document.addEventListener('keydown', (ev) => {
@@ -112,23 +142,23 @@
       else f.requestSubmit();
       return;
     }
-    const key = ev.key;
     const act = {
       '?': toggleHelp,
+      '/': () => document.querySelector('.filters select, .filters input')?.focus(),
       z: () => toggleZoom(),
       a: () => form('APPROVE') && form('APPROVE').requestSubmit(),
       r: () => form('REJECT') && setChoosing(true),
       e: () => form('ESCALATE') && form('ESCALATE').querySelector('input[name=note]').focus(),
-      n: () => (queueLinks.length ? moveInQueue(1) : document.querySelector('form[data-next]')?.requestSubmit()),
-      j: () => (queueLinks.length ? moveInQueue(1) : document.querySelector('form[data-next]')?.requestSubmit()),
-      k: () => (queueLinks.length ? moveInQueue(-1) : location.assign('/review')),
-    }[key];
+      n: () => submit('form[data-next]'),
+      j: () => moveInQueue(1),
+      k: () => (queueLinks.length ? moveInQueue(-1) : submit('form[data-release]') || location.assign('/review')),
+    }[ev.key];
     if (act) {
       ev.preventDefault();
       act();
-    } else if (/^[1-9]$/.test(key) && thumbs.length) {
+    } else if (/^[1-9]$/.test(ev.key) && thumbs.length) {
       ev.preventDefault();
-      showImage(Number(key) - 1);
+      showImage(Number(ev.key) - 1);
     }
   });
 })();
