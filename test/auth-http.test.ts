@@ -87,6 +87,12 @@ describe('login', () => {
     expect(audit[0]).toMatchObject({ actor: 'login:login1', data: { ip: '127.0.0.1', kind: 'BEARER' } });
   });
 
+  it('sends a logout with no live session (it expired, or was revoked) back to the login page', async () => {
+    const res = await fetch(`${api.baseUrl}/logout`, { method: 'POST', redirect: 'manual', headers: { cookie: 'pn_session=gone', 'content-type': 'application/x-www-form-urlencoded' }, body: '_csrf=x' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/login');
+  });
+
   it('gives the same answer for an unknown username and a wrong password, and audits both', async () => {
     const o = await officer('login2');
     const wrong = await loginJson(api.baseUrl, 'login2', 'not the password');

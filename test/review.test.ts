@@ -216,6 +216,15 @@ describe('decisions', () => {
     expect(await verifyAuditChain(ctx.db, 'case', flagged!)).toBeNull();
   });
 
+  it('lowering a fine proposed above the supervisor threshold to just under it still goes to a supervisor', async () => {
+    deps.qaSampleRate = 0;
+    const [big] = await seedReviewCases(ctx.db, 'HCM-1', 1, { dueInDays: -1, fineMin: 20_000_000, fineMax: 26_000_000, fineAmount: 23_000_000 });
+    const r = officer();
+    expect((await claimNext(deps, r))?.id).toBe(big);
+    expect((await decide(deps, r, big!, { decision: 'APPROVE', amount: 20_000_000, reason: 'vi phạm lần đầu' })).status).toBe('ESCALATED_REVIEW');
+    expect(await caseRow(big!)).toMatchObject({ approvedAmount: 20_000_000 });
+  });
+
   it('a case that moved meanwhile answers 409 with its state; a double submit records one decision', async () => {
     await seedReviewCases(ctx.db, 'HCM-1', 2);
     const a = officer();
@@ -261,6 +270,23 @@ describe('QA sampling', () => {
     expect((await claimNext(deps, sup))?.id).toBe(two);
     expect((await decide(deps, sup, two!, { decision: 'REJECT', reason: 'PLATE_MISREAD' })).status).toBe('REJECTED');
     expect((await trail(two!)).filter((e) => e.to).map((e) => e.action)).toEqual(['case.approve', 'case.qa-disagree', 'case.supervisor-reject']);
+  });
+
+  it("a QA reviewer's plain approval is at the proposed amount, never silently the first reviewer's hidden one", async () => {
+    deps.qaSampleRate = 1;
+    const [lowered, again] = await seedReviewCases(ctx.db, 'HCM-1', 2, { dueInDays: 0 });
+    const first = officer();
+    await claimAndDecide(first, { decision: 'APPROVE', amount: 18_000_000, reason: 'hoàn cảnh khó khăn' });
+    await claimAndDecide(first, { decision: 'APPROVE', amount: 18_000_000, reason: 'hoàn cảnh khó khăn' });
+    const qa = officer();
+    // Approving as shown (the proposed 19,000,000) disagrees with the hidden 18,000,000.
+    expect((await claimNext(deps, qa))?.id).toBe(lowered);
+    expect((await decide(deps, qa, lowered!, { decision: 'APPROVE' })).status).toBe('ESCALATED_REVIEW');
+    expect(await ctx.db.reviewDecision.findFirst({ where: { caseId: lowered!, qa: true } })).toMatchObject({ amount: 19_000_000, qaDisagrees: true });
+    // Reaching the same amount on their own (with their reason) agrees.
+    expect((await claimNext(deps, qa))?.id).toBe(again);
+    expect((await decide(deps, qa, again!, { decision: 'APPROVE', amount: 18_000_000, reason: 'xe cứu thương đi làm nhiệm vụ?' })).status).toBe('APPROVED');
+    expect(await caseRow(again!)).toMatchObject({ approvedAmount: 18_000_000 });
   });
 
   it('at rate 0 no approval is sampled', async () => {

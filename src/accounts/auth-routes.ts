@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AppError } from '../shared/app-error.ts';
 import { authenticate, csrfProtection, requireOfficer, sessionCookieName, type TAuthLocals } from './auth-middleware.ts';
 import { login, logout, type TNewSessionAnswer } from './login.ts';
+import { dummyHash } from './password.ts';
 import { renderLoginPage } from './login-page.ts';
 
 export const ZLoginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }).meta({ id: 'LoginRequest' });
@@ -44,6 +45,9 @@ const clientIp = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknow
 
 /** POST /v1/auth/login and /logout (JSON), GET /v1/auth/csrf and /me, and the login page at /login. */
 export const authRoutes = (auth: TAuthLocals): Router => {
+  // The hash unknown usernames are checked against, made now: made on the first such
+  // login, it would make that one slower than a wrong password (a timing tell).
+  void dummyHash();
   const router = Router();
   const json = express.json({ limit: '16kb' });
   const form = express.urlencoded({ extended: false, limit: '16kb' });
@@ -82,7 +86,11 @@ export const authRoutes = (auth: TAuthLocals): Router => {
   });
 
   // The pages' logout button: a form post (with _csrf), then the login page.
-  router.post('/logout', helmet(), form, requireOfficer(), csrfProtection, async (req, res) => {
+  router.post('/logout', helmet(), form, async (req, res, next) => {
+    // A session that already ended has nothing to log out of: back to the login page.
+    if (!(await authenticate(req, res))) return res.redirect(303, '/login');
+    next();
+  }, requireOfficer(), csrfProtection, async (req, res) => {
     const state = (await authenticate(req, res))!;
     await logout(auth, state.sessionId, state.principal);
     res.clearCookie(sessionCookieName(auth.secureCookies), { path: '/', httpOnly: true, sameSite: 'lax', secure: auth.secureCookies });

@@ -74,11 +74,19 @@ export const login = async (deps: TAuthDeps, input: { username: string; password
     throw refused();
   }
   const session = await db.$transaction(async (tx) => {
+    // Decided again on the locked row: wrong passwords sent alongside may have locked the
+    // account (or it was disabled) while this one's hash was being checked.
+    const [row] = await tx.$queryRaw<{ active: boolean; locked_until: Date | null }[]>`SELECT active, locked_until FROM officer WHERE id = ${officer.id}::uuid FOR UPDATE`;
+    if (!row || !row.active || (row.locked_until && row.locked_until > now)) return null;
     await tx.officer.update({ where: { id: officer.id }, data: { failedLogins: 0, lockedUntil: null } });
     const s = await createSession(tx, officer.id, input.kind, now, rules);
     await appendAudit(tx, { actor, entityType: 'officer', entityId: officer.id, action: 'officer.login', data: { ip: input.ip, kind: input.kind, expiresAt: s.expiresAt.toISOString() } });
     return s;
   });
+  if (!session) {
+    await audit('officer.login-failure', 'account locked or disabled meanwhile');
+    throw refused();
+  }
   return { ...session, officer: { id: officer.id, username: officer.username, fullName: officer.fullName, agencyCode: officer.agency.code, roles: officer.roles } };
 };
 

@@ -6,6 +6,7 @@ import { caseCaptures } from '../events/index.ts';
 import { rulesByIds, type TRuleFacts } from '../fines/index.ts';
 import { AppError } from '../shared/app-error.ts';
 import { text } from '../shared/templates.ts';
+import { isDueSoon } from './due-soon.ts';
 
 /**
  * Who is asking (src/accounts TPrincipal): the agencies whose cases they may see, and
@@ -28,12 +29,13 @@ export const caseInScope = async (db: TDb, viewer: TViewer, caseId: string): Pro
 };
 
 /**
- * A case in its blind second review (QA_REVIEW) hides the first review from everyone
- * but supervisors: the officers' entries in its history (their claims, decisions and
- * reasons), except the viewer's own, and the amount approved. The QA reviewer then
- * judges the evidence alone (README "Officer review", QA).
+ * A case in its blind second review (QA_REVIEW) hides the first review from everyone,
+ * supervisors included (they take QA cases too): the officers' entries in its history
+ * (their claims, decisions and reasons), except the viewer's own, and the amount
+ * approved. The QA reviewer then judges the evidence alone; a disagreement goes to
+ * ESCALATED_REVIEW, where the supervisor sees both (README "Officer review", QA).
  */
-const blindFor = (viewer: TViewer, status: string): boolean => status === 'QA_REVIEW' && !(viewer.roles ?? []).includes('SUPERVISOR');
+const blindFor = (status: string): boolean => status === 'QA_REVIEW';
 
 const notFound = (caseId: string) => new AppError('NOT_FOUND', `no case ${caseId}`);
 
@@ -88,7 +90,7 @@ export const caseView = async (db: TDb, viewer: TViewer, caseId: string, opts: {
   const seenClasses = [...new Set(captures.map((e) => e.vehicleClass))];
   const seenColors = [...new Set(captures.map((e) => e.plateColor))];
   const confidences = captures.map((e) => e.plateConfidence);
-  const blind = blindFor(viewer, c.status);
+  const blind = blindFor(c.status);
   const own = `officer:${viewer.username ?? ''}`;
 
   return {
@@ -151,6 +153,7 @@ export const caseView = async (db: TDb, viewer: TViewer, caseId: string, opts: {
       lastCapturedAt: c.lastCapturedAt,
       noticeDueAt: c.noticeDueAt,
       noticeDaysLeft: daysLeft(c.noticeDueAt, now),
+      noticeDueSoon: isDueSoon(c.noticeDueAt, now),
       limitationEndsAt: c.limitationEndsAt,
       limitationDaysLeft: daysLeft(c.limitationEndsAt, now),
     },

@@ -21,3 +21,4 @@ export type { TStaleReport } from './stale-assessments.ts';
 export { caseInScope, caseView, flagExplanation } from './case-view.ts';
 export type { TCaseView, TLang, TViewer } from './case-view.ts';
 export { caseRoutes } from './case-routes.ts';
+export { DUE_SOON_SECONDS, isDueSoon } from './due-soon.ts';

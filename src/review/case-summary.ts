@@ -1,4 +1,5 @@
 import { Prisma } from '../generated/prisma/client.ts';
+import { DUE_SOON_SECONDS } from '../cases/index.ts';
 
 /** A case as the review queue and `next` answer it: what an officer needs to pick it up. */
 export type TCaseSummary = {
@@ -25,10 +26,9 @@ export type TCaseSummary = {
   createdAt: Date;
 };
 
-export const DUE_SOON = `interval '2 days'`;
 
 /** The select list of TCaseSummary over `c` (case) and `s` (site). */
 export const SUMMARY_COLUMNS = Prisma.raw(`c.id::text AS id, c.status::text AS status, c.plate, c.plate_raw AS "plateRaw", c.plate_color::text AS "plateColor",
   c.vehicle_class::text AS "vehicleClass", c.violation::text AS violation, c.flags, s.code AS site, c.first_captured_at AS "firstCapturedAt",
-  c.event_count AS "eventCount", c.notice_due_at AS "noticeDueAt", coalesce(c.notice_due_at < now() + ${DUE_SOON}, false) AS "dueSoon",
+  c.event_count AS "eventCount", c.notice_due_at AS "noticeDueAt", coalesce(c.notice_due_at < now() + interval '${DUE_SOON_SECONDS} seconds', false) AS "dueSoon",
   c.fine_min AS "fineMin", c.fine_max AS "fineMax", c.fine_amount AS "fineAmount", c.points, c.legal_basis AS "legalBasis", c.created_at AS "createdAt"`);

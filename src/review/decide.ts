@@ -71,7 +71,9 @@ const reviewMove = (deps: TDecideDeps, c: TLocked, d: TDecisionInput): TMove => 
     case 'APPROVE': {
       const amount = approvedAmount(c, d, c.fine_amount);
       const set = { approved_amount: ['int', () => amount] as TSetColumn<unknown> };
-      if (needsSupervisor(c.flags, amount, deps.supervisorThresholdVnd)) return { to: 'ESCALATED_REVIEW', set, amount, reason: d.reason ?? 'a supervisor approves too (flags or amount)', data: { approvedBy: 'reviewer' } };
+      // The larger of the proposed and the approved amount decides: lowering a large fine
+      // to just under the threshold is itself a decision a supervisor sees.
+      if (needsSupervisor(c.flags, Math.max(amount, c.fine_amount ?? 0), deps.supervisorThresholdVnd)) return { to: 'ESCALATED_REVIEW', set, amount, reason: d.reason ?? 'a supervisor approves too (flags or amount)', data: { approvedBy: 'reviewer' } };
       const sampled = (deps.random ?? Math.random)() < deps.qaSampleRate;
       return { to: sampled ? 'QA_REVIEW' : 'APPROVED', set, amount, reason: d.reason ?? null, data: sampled ? { qaSampled: true } : {} };
     }
@@ -114,7 +116,9 @@ const supervisorMove = (c: TLocked, d: TDecisionInput): TMove => {
  */
 const qaMove = (c: TLocked, d: TDecisionInput): TMove => {
   if (d.decision === 'APPROVE') {
-    const amount = approvedAmount(c, d, c.approved_amount);
+    // The QA reviewer does not see the first amount: their approval defaults to the
+    // proposed one (as their page shows) and agrees only if it equals the first.
+    const amount = approvedAmount(c, d, c.fine_amount);
     const agrees = amount === c.approved_amount;
     return agrees
       ? { to: 'APPROVED', amount, reason: null, qaDisagrees: false }

@@ -13,8 +13,6 @@ import type { TOfficerAuth, TPrincipal } from './principal.ts';
 import { renderPage } from './render.ts';
 import { staticAssets } from './static.ts';
 
-/** Cases within this many days of their notice deadline are marked (as src/review's `dueSoon`). */
-export const URGENT_DAYS = 2;
 
 /** The one-line messages a redirect carries to the queue page (`?m=`), keys of `flash.*` in pages.json. */
 const FLASHES = ['none', 'released', 'decided'] as const;
@@ -104,7 +102,6 @@ export const pageRoutes = (deps: TReviewDeps, { requireOfficer }: TOfficerAuth):
         supervisor: p.roles.includes('SUPERVISOR'),
         rejectReasons: REJECT_REASONS,
         violations: Object.values(Violation),
-        urgentDays: URGENT_DAYS,
         renewMs: Math.floor((deps.leaseSeconds * 1000) / 3),
       },
       extra.status ?? 200,

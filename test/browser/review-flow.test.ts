@@ -140,7 +140,7 @@ describe('officer review in Chromium', () => {
     await sup.close();
   });
 
-  it('shows a QA case blind to its first decision; a supervisor sees it', async () => {
+  it('shows a QA case blind to its first decision, to a supervisor too', async () => {
     qaCase = await newCase({ plate: '51H55555' });
     const binh = await ctx.db.officer.findUniqueOrThrow({ where: { username: 'rv.binh' } });
     const p: TPrincipal = { officerId: binh.id, username: 'rv.binh', fullName: binh.fullName, agencyId: agencyA.id, agencyCode: agencyA.code, roles: ['REVIEWER'], scopeAgencyIds: [agencyA.id], via: 'bearer' };
@@ -166,8 +166,10 @@ describe('officer review in Chromium', () => {
     const sup = await newContext();
     const sp = await logIn(sup, 'ld.cuong');
     await sp.goto(`${api.baseUrl}/review/cases/${qaCase}`);
-    expect(await sp.locator('[data-field=approved-amount]').textContent()).toContain('18.500.000');
-    expect(await sp.locator('[data-field=history]').textContent()).toContain('officer:rv.binh');
+    // Supervisors take QA cases too: the page is as blind for them.
+    expect(await sp.locator('[data-field=blind]').isVisible()).toBe(true);
+    expect(await sp.locator('[data-field=approved-amount]').count()).toBe(0);
+    expect(await sp.locator('[data-field=history]').textContent()).not.toContain('officer:rv.binh');
     await sup.close();
 
     // "Back to the queue" (k) gives the claim back.
@@ -187,7 +189,7 @@ describe('officer review in Chromium', () => {
     }
   });
 
-  it('works from queue to decision without the mouse (the QA case first: agreeing approves it)', async () => {
+  it('works from queue to decision without the mouse (the QA case first: approving it blind at the proposed amount disagrees with the hidden lower one)', async () => {
     const [a, b] = [await newCase(), await newCase()];
     await page.goto(`${api.baseUrl}/review`);
     await page.keyboard.press('?');
@@ -197,7 +199,10 @@ describe('officer review in Chromium', () => {
     await page.waitForURL(`${api.baseUrl}/review/cases/${qaCase}`);
     await page.keyboard.press('a');
     await page.waitForURL(`${api.baseUrl}/review/cases/${a}`);
-    expect(await ctx.db.case.findUniqueOrThrow({ where: { id: qaCase } })).toMatchObject({ status: 'APPROVED', approvedAmount: 18_500_000 });
+    // The QA reviewer approved the proposed 19,000,000 without seeing the first reviewer's
+    // 18,500,000: a disagreement, which a supervisor settles.
+    expect(await ctx.db.case.findUniqueOrThrow({ where: { id: qaCase } })).toMatchObject({ status: 'ESCALATED_REVIEW' });
+    expect(await ctx.db.reviewDecision.findFirstOrThrow({ where: { caseId: qaCase, qa: true } })).toMatchObject({ amount: 19_000_000, qaDisagrees: true });
     await page.keyboard.press('z');
     await expect.poll(() => page.locator('#viewer').getAttribute('class')).toContain('zoomed');
     await page.keyboard.press('Escape');
