@@ -61,6 +61,11 @@ const percentiles = (xs: number[]): TLatencies => {
 const seed = async (client: pg.Client): Promise<number> => {
   const t0 = performance.now();
   await client.query(`INSERT INTO site (id, code, name, address, province) VALUES (gen_random_uuid(), 'BENCH-1', 'Ngã tư bench', 'Quận 1', 'TP. Hồ Chí Minh')`);
+  // The detecting agencies are rows (cases refer to them).
+  await client.query(
+    `INSERT INTO agency (id, code, name, province_code) VALUES ($1::uuid, 'PC08-BENCH', 'Phòng CSGT (bench)', '79'), ($2::uuid, 'PC08-BENCH-2', 'Phòng CSGT (bench, other)', '01')`,
+    [AGENCY, OTHER_AGENCY],
+  );
   await client.query(
     `INSERT INTO "case" (id, plate, plate_raw, plate_color, violation, vehicle_class, site_id, status, first_captured_at, last_captured_at,
        fine_min, fine_max, fine_amount, points, legal_basis, notice_due_at, detecting_agency_id, created_at, updated_at)
