@@ -271,5 +271,12 @@ describe('rate limits', () => {
     const byIp = await loginJson(limited.baseUrl, 'third-user', 'x');
     expect(byIp.status).toBe(429);
     expect(byIp.headers.get('retry-after')).toMatch(/^\d+$/);
+    // Each refusal window is audited once per key, not once per attempt.
+    expect((await loginJson(limited.baseUrl, 'rate1')).status).toBe(429);
+    const refused = await ctx.db.auditEntry.findMany({ where: { action: 'login.rate-limited' }, orderBy: { id: 'asc' } });
+    expect(refused.map((e) => [e.entityId, e.reason])).toEqual([
+      ['rate1', 'too many attempts for this username'],
+      ['third-user', 'too many attempts for this client address'],
+    ]);
   });
 });

@@ -99,7 +99,7 @@ describe('GET /v1/evidence/:id', () => {
     const res = await get(`/v1/evidence/${first!.id}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('image/png');
-    expect(res.headers.get('cache-control')).toMatch(/^private/);
+    expect(res.headers.get('cache-control')).toBe('private, no-store');
     expect(res.headers.get('etag')).toBe(`"${first!.sha256}"`);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(Buffer.from(await res.arrayBuffer()).equals(first!.bytes)).toBe(true);

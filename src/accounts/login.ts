@@ -40,8 +40,19 @@ export const login = async (deps: TAuthDeps, input: { username: string; password
   const { db, rules } = deps;
   const username = input.username.trim().toLowerCase().slice(0, 64);
   const limiter = new RateLimiter(deps.redis, deps.prefix);
-  const wait = Math.max(await limiter.hit(`login:user:${username}`, rules.perUser), await limiter.hit(`login:ip:${input.ip}`, rules.perIp));
-  if (wait > 0) throw new AppError('RATE_LIMITED', 'too many login attempts; try again later', { retryAfter: wait });
+  const byUser = await limiter.hit(`login:user:${username}`, rules.perUser);
+  const byIp = await limiter.hit(`login:ip:${input.ip}`, rules.perIp);
+  const wait = Math.max(byUser.wait, byIp.wait);
+  if (wait > 0) {
+    // Once per window and key: a password spray past the limit shows in the audit log.
+    if (byUser.firstRefused || byIp.firstRefused) {
+      const over = [...(byUser.firstRefused ? ['username'] : []), ...(byIp.firstRefused ? ['client address'] : [])].join(' and ');
+      await db.$transaction((tx) =>
+        appendAudit(tx, { actor: `login:${username}`, entityType: 'login', entityId: username, action: 'login.rate-limited', reason: `too many attempts for this ${over}`, data: { ip: input.ip, retryAfter: wait } }),
+      );
+    }
+    throw new AppError('RATE_LIMITED', 'too many login attempts; try again later', { retryAfter: wait });
+  }
 
   const now = deps.now();
   const officer = await db.officer.findUnique({ where: { username }, include: { agency: { select: { code: true } } } });

@@ -14,12 +14,16 @@ export class RateLimiter {
     private readonly prefix: string,
   ) {}
 
-  /** Counts one attempt; returns 0 when allowed, else the seconds until the window ends. */
-  async hit(key: string, limit: TRateLimit): Promise<number> {
+  /**
+   * Counts one attempt: `wait` is 0 when allowed, else the seconds until the window ends;
+   * `firstRefused` marks the one attempt of a window that crossed the limit (so the refusal
+   * is recorded once per window, not once per attempt of a spray).
+   */
+  async hit(key: string, limit: TRateLimit): Promise<{ wait: number; firstRefused: boolean }> {
     const k = `${this.prefix}:rl:${key}`;
     const replies = (await this.redis.multi().incr(k).expire(k, limit.windowSeconds, 'NX').ttl(k).exec()) ?? [];
     const count = Number(replies[0]?.[1]);
     const ttl = Number(replies[2]?.[1]);
-    return count > limit.points ? Math.max(ttl, 1) : 0;
+    return count > limit.points ? { wait: Math.max(ttl, 1), firstRefused: count === limit.points + 1 } : { wait: 0, firstRefused: false };
   }
 }

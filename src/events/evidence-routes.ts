@@ -32,8 +32,10 @@ export const evidenceRoutes = (deps: TEvidenceRouteDeps, { requireOfficer }: TOf
     const file = await evidenceFile(deps.db, id);
     if (!file || !file.caseId || !(await deps.caseVisible(principal, file.caseId))) throw notFound;
     const etag = `"${file.sha256}"`;
+    // Not kept by the browser: review stations are shared, and an officer who logged out
+    // must leave no evidence behind (a revalidation with the ETag still answers 304).
     res.set({
-      'Cache-Control': 'private, max-age=3600',
+      'Cache-Control': 'private, no-store',
       ETag: etag,
       'X-Content-Type-Options': 'nosniff',
       'Content-Disposition': 'inline',

@@ -232,7 +232,7 @@ export const openApiDocument = () =>
       },
       '/v1/evidence/{id}': {
         get: {
-          summary: "One evidence image, for officers who may see its case; ETag is the file's sha256, Cache-Control private",
+          summary: "One evidence image, for officers who may see its case; ETag is the file's sha256, Cache-Control private, no-store (shared stations)",
           requestParams: { path: z.object({ id: z.uuid() }) },
           responses: {
             '200': { description: 'The image bytes with their stored Content-Type' },
