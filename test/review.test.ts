@@ -353,7 +353,11 @@ describe('decisions that send a case back through the pipeline', () => {
         ['system:fine', 'case.assess', 'FINE_ASSESSED'],
         ['system:fine', 'case.queue-for-review', 'PENDING_REVIEW'],
       ]);
-      expect(await ctx.db.reviewDecision.findFirst({ where: { caseId: c.id } })).toMatchObject({ kind: 'CHANGE_ACT', value: 'NO_SEATBELT', toState: 'OWNER_RESOLVED' });
+      const decision = await ctx.db.reviewDecision.findFirstOrThrow({ where: { caseId: c.id } });
+      expect(decision).toMatchObject({ kind: 'CHANGE_ACT', value: 'NO_SEATBELT', toState: 'OWNER_RESOLVED' });
+      // The re-assessment's audit entry names the decision, its claim and the officer.
+      const reassessed = await ctx.db.auditEntry.findFirstOrThrow({ where: { entityId: c.id, action: 'case.reassess' } });
+      expect(reassessed.data).toMatchObject({ decision: 'CHANGE_ACT', claimId: decision.claimId, officerId: a.officerId, violation: { from: 'RED_LIGHT', to: 'NO_SEATBELT' } });
       expect(await verifyAuditChain(ctx.db, 'case', c.id)).toBeNull();
     } finally {
       await stop();

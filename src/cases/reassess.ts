@@ -26,6 +26,8 @@ export type TReassessOptions = {
   violation?: Violation;
   actor: string;
   reason: string;
+  /** More for the audit entry (an officer's decision: its claim and officer). */
+  data?: Record<string, string | number | boolean | null>;
 };
 
 const CHUNK = 1_000;
@@ -46,6 +48,7 @@ export const reassessMove = (rows: readonly TReassessRow[], opts: Omit<TReassess
   why: (c) => ({
     reason: opts.reason,
     data: {
+      ...opts.data,
       rule: c.fineRule ? `${c.fineRule.code}@${c.fineRule.version}` : null,
       ...(opts.violation && opts.violation !== c.violation ? { violation: { from: c.violation, to: opts.violation } } : {}),
     },

@@ -180,6 +180,7 @@ export const decide = async (deps: TDecideDeps, p: TPrincipal, caseId: string, d
               violation: d.violation,
               actor: actorOf(p),
               reason: move.reason ?? 'act changed by the officer',
+              data: { decision: d.decision, claimId, officerId: p.officerId },
             }),
           )
         : moveSql(CASE_MACHINE, {
