@@ -93,7 +93,9 @@ describe('the ADMIN officers page', () => {
   it('refuses a form post without the CSRF token (403), and changes nothing', async () => {
     const res = await post(sessions.admin!, '/admin/officers', [['username', 'cb.khong'], ['fullName', 'Không Có'], ['agency', 'DOI1-HCM'], ['roles', 'REVIEWER']], false);
     expect(res.status).toBe(403);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('CSRF_INVALID');
+    // A page's form post is answered with the error page (the code on it), not JSON.
+    expect(res.headers.get('content-type')).toContain('text/html');
+    expect(await res.text()).toContain('CSRF_INVALID');
     expect(await ctx.db.officer.findUnique({ where: { username: 'cb.khong' } })).toBeNull();
     const forged = await post({ ...sessions.admin!, csrfToken: 'x'.repeat(43) }, '/admin/officers/cb.duyet/disable', []);
     expect(forged.status).toBe(403);

@@ -3,12 +3,14 @@ import type { AppError } from '../shared/app-error.ts';
 import { renderPage } from './render.ts';
 
 /**
- * A browser asking for a page gets the error as a page; API clients (paths under /v1/,
- * the camera route, JSON Accept) keep the JSON shape. Only GETs: a form post's answer is
- * the API's.
+ * A browser asking for a page, or posting one of the pages' forms (urlencoded: the admin
+ * page, login, logout), gets the error as a page; API clients (paths under /v1/, the
+ * camera route, JSON bodies or a JSON Accept) keep the JSON shape.
  */
 export const wantsHtml = (req: Request): boolean =>
-  req.method === 'GET' && !req.path.startsWith('/v1/') && req.accepts(['json', 'html']) === 'html';
+  !req.path.startsWith('/v1/') &&
+  req.accepts(['json', 'html']) === 'html' &&
+  (req.method === 'GET' || (req.method === 'POST' && req.is('application/x-www-form-urlencoded') === 'application/x-www-form-urlencoded'));
 
 /** The page for an AppError: its status in words, its code; the message only below 500 (a 500's is internal). */
 export const renderErrorPage = (req: Request, res: Response, err: AppError): void => {
