@@ -4,6 +4,7 @@ import { AppError } from '../shared/app-error.ts';
 import type { TAuthDeps } from './login.ts';
 import type { TPrincipal, TRole } from './principal.ts';
 import { resolveSession } from './sessions.ts';
+import { cookieValue } from '../shared/cookies.ts';
 
 /** The session cookie's name; `__Host-` (Secure, path /, no Domain) where cookies are Secure. */
 export const sessionCookieName = (secure: boolean) => (secure ? '__Host-pn_session' : 'pn_session');
@@ -18,13 +19,6 @@ const authOf = (req: Request): TAuthLocals => {
   throw new Error('app.locals.auth is not set: createApp installs it');
 };
 
-const cookieValue = (req: Request, name: string): string | undefined => {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
-  }
-  return undefined;
-};
 
 type TAuthState = { principal: TPrincipal; sessionId: string; csrfToken: string } | null;
 

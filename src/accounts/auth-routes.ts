@@ -6,6 +6,7 @@ import { authenticate, csrfProtection, requireOfficer, sessionCookieName, type T
 import { login, logout, type TNewSessionAnswer } from './login.ts';
 import { dummyHash } from './password.ts';
 import { renderLoginPage } from './login-page.ts';
+import { requestOrigin } from '../shared/request-origin.ts';
 
 export const ZLoginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }).meta({ id: 'LoginRequest' });
 export const ZLoginAnswer = z
@@ -31,15 +32,7 @@ const setSessionCookie = (res: Response, auth: TAuthLocals, s: TNewSessionAnswer
 };
 
 /** A form posted from another site is refused: a login CSRF would sign the victim in as the attacker. */
-const sameOrigin = (req: Request) => {
-  const origin = req.headers.origin;
-  if (origin === undefined) return true;
-  try {
-    return new URL(origin).host === req.headers.host;
-  } catch {
-    return false;
-  }
-};
+const sameOrigin = (req: Request) => requestOrigin(req) !== 'cross';
 
 const clientIp = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 

@@ -1,5 +1,6 @@
 // Agencies, officers, passwords, sessions, roles and scope, and the HTTP auth layer the
 // officers' routes use: requireOfficer(), csrfProtection and res.locals.principal.
+export { officerActor } from './principal.ts';
 export type { TPrincipal, TRole } from './principal.ts';
 export { authenticate, csrfProtection, requireOfficer, sessionCookieName } from './auth-middleware.ts';
 export type { TAuthLocals } from './auth-middleware.ts';

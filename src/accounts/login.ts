@@ -4,6 +4,7 @@ import type { TDb } from '../db/index.ts';
 import type { SessionKind } from '../generated/prisma/enums.ts';
 import { AppError } from '../shared/app-error.ts';
 import { dummyHash, verifyPassword } from './password.ts';
+import { officerActor } from './principal.ts';
 import { RateLimiter, type TRateLimit } from './rate-limit.ts';
 import { createSession, revokeSession, type TNewSession, type TSessionRules } from './sessions.ts';
 
@@ -105,5 +106,5 @@ export const login = async (deps: TAuthDeps, input: { username: string; password
 export const logout = async (deps: Pick<TAuthDeps, 'db' | 'now'>, sessionId: string, officer: { officerId: string; username: string }) =>
   deps.db.$transaction(async (tx) => {
     if (!(await revokeSession(tx, sessionId, deps.now()))) return;
-    await appendAudit(tx, { actor: `officer:${officer.username}`, entityType: 'officer', entityId: officer.officerId, action: 'officer.logout' });
+    await appendAudit(tx, { actor: officerActor(officer), entityType: 'officer', entityId: officer.officerId, action: 'officer.logout' });
   });

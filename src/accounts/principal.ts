@@ -12,3 +12,6 @@ export type TPrincipal = {
   scopeAgencyIds: string[];
   via: 'session' | 'bearer';
 };
+
+/** The audit actor of an officer's action. */
+export const officerActor = (p: Pick<TPrincipal, 'username'>): string => `officer:${p.username}`;

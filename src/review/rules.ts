@@ -52,4 +52,4 @@ export const queuesOf = (p: TPrincipal): TQueueKind[] =>
   p.roles.includes('SUPERVISOR') ? ['ESCALATED', 'QA', 'REVIEW'] : p.roles.includes('REVIEWER') ? ['QA', 'REVIEW'] : [];
 
 export const isSupervisor = (p: TPrincipal): boolean => p.roles.includes('SUPERVISOR');
-export const actorOf = (p: TPrincipal): string => `officer:${p.username}`;
+export { officerActor as actorOf } from '../accounts/index.ts';

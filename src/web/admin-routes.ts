@@ -17,12 +17,12 @@ import { AppError } from '../shared/app-error.ts';
 import { rememberLanguage } from './lang.ts';
 import type { TOfficerAuth, TPrincipal } from './principal.ts';
 import { renderPage } from './render.ts';
+import { officerActor } from '../accounts/index.ts';
 
 /** What the page shows after a change: a message key, and a password to be shown this once. */
 type TOutcome = { ok?: string; error?: { code: string; message: string }; username?: string; password?: string };
 
 const principalOf = (res: Response) => res.locals.principal as TPrincipal;
-const actorOf = (p: TPrincipal) => `officer:${p.username}`;
 const rolesOf = (raw: unknown): OfficerRole[] => (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(String) as OfficerRole[];
 const field = (body: Record<string, unknown>, name: string): string | undefined => {
   const v = body[name];
@@ -111,7 +111,7 @@ export const adminRoutes = (deps: { db: TDb }, { requireOfficer }: TOfficerAuth)
       const agencies = await agenciesByIds(deps.db, p.scopeAgencyIds);
       if (!agencies.some((a) => a.code === agency)) throw new AppError('VALIDATION_FAILED', `no agency ${agency} in your scope`);
       const { officer, generatedPassword } = await addOfficer(
-        { db: deps.db, actor: actorOf(p) },
+        { db: deps.db, actor: officerActor(p) },
         { username: field(body, 'username') ?? '', fullName: field(body, 'fullName') ?? '', agency, roles: rolesOf(body.roles) },
       );
       return { ok: 'admin.added', username: officer.username, password: generatedPassword };
@@ -125,7 +125,7 @@ export const adminRoutes = (deps: { db: TDb }, { requireOfficer }: TOfficerAuth)
     change(async (p, body, username) => {
       await manageable(deps.db, p, username);
       notOneself(p, username);
-      await disableOfficer({ db: deps.db, actor: actorOf(p) }, username, field(body, 'reason'));
+      await disableOfficer({ db: deps.db, actor: officerActor(p) }, username, field(body, 'reason'));
       return { ok: 'admin.disabled', username };
     }),
   );
@@ -136,7 +136,7 @@ export const adminRoutes = (deps: { db: TDb }, { requireOfficer }: TOfficerAuth)
     csrf,
     change(async (p, _body, username) => {
       await manageable(deps.db, p, username);
-      const password = await resetOfficerPassword({ db: deps.db, actor: actorOf(p) }, username);
+      const password = await resetOfficerPassword({ db: deps.db, actor: officerActor(p) }, username);
       return { ok: 'admin.reset', username, password };
     }),
   );
@@ -149,7 +149,7 @@ export const adminRoutes = (deps: { db: TDb }, { requireOfficer }: TOfficerAuth)
       await manageable(deps.db, p, username);
       const roles = rolesOf(body.roles);
       notOneself(p, username, roles);
-      await setOfficerRoles({ db: deps.db, actor: actorOf(p) }, username, roles);
+      await setOfficerRoles({ db: deps.db, actor: officerActor(p) }, username, roles);
       return { ok: 'admin.roles-set', username };
     }),
   );

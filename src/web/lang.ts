@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { text } from '../shared/templates.ts';
+import { cookieValue } from '../shared/cookies.ts';
 
 export const LANGS = ['vi', 'en'] as const;
 export type TLang = (typeof LANGS)[number];
@@ -7,13 +8,6 @@ const LANG_COOKIE = 'lang';
 
 const isLang = (v: unknown): v is TLang => typeof v === 'string' && (LANGS as readonly string[]).includes(v);
 
-const cookieValue = (req: Request, name: string): string | undefined => {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
-  }
-  return undefined;
-};
 
 /**
  * The page language: `?lang=` (remembered in a cookie by pages), else the cookie, else

@@ -4,6 +4,7 @@ import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import type { RequestHandler } from 'express';
 import { AppError } from '../shared/app-error.ts';
+import { requestOrigin } from '../shared/request-origin.ts';
 
 /** Where the dashboard is mounted (its pages and its API below it). */
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
@@ -17,14 +18,7 @@ export const QUEUE_DASHBOARD_PATH = '/admin/queues';
  */
 export const sameOriginWrites: RequestHandler = (req, _res, next) => {
   if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return next();
-  const origin = req.headers.origin;
-  let host: string | undefined;
-  try {
-    host = origin ? new URL(origin).host : undefined;
-  } catch {
-    host = undefined;
-  }
-  if (!host || host !== req.headers.host) throw new AppError('CSRF_INVALID', 'dashboard actions come from the dashboard page of this site');
+  if (requestOrigin(req) !== 'same') throw new AppError('CSRF_INVALID', 'dashboard actions come from the dashboard page of this site');
   next();
 };
 
