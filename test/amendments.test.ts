@@ -3,8 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postEvent, type TCameraCredentials } from '../scripts/camera-client.ts';
-import { buildProgram, runProgram } from '../src/admin/program.ts';
-import type { TAdminDeps } from '../src/admin/deps.ts';
 import {
   AMENDMENTS_DIR,
   amendmentsNotApplied,
@@ -20,6 +18,7 @@ import { importRegistryCsv } from '../src/registry/index.ts';
 import { CAMERA_SECRET, createTestContext, seedSite, startApi, startPipeline, testServices, type TTestContext } from './support/context.ts';
 import { eventually, makeEvent } from './support/events.ts';
 import { loadTestHolidays } from './support/holidays.ts';
+import { adminRunner } from './support/admin.ts';
 
 const D238 = readAmendmentFile(join(AMENDMENTS_DIR, 'decree-238-2026.json'));
 
@@ -55,20 +54,7 @@ describe('cases captured after an amendment that is not loaded', () => {
   let cam: TCameraCredentials;
   const stops: (() => Promise<unknown>)[] = [];
 
-  const admin = async (...args: string[]) => {
-    const res = { code: 0, stdout: '', stderr: '' };
-    const deps: TAdminDeps = {
-      db: ctx.db,
-      secretKey: Buffer.alloc(32),
-      actor: 'admin-cli:test',
-      out: (line) => (res.stdout += `${line}\n`),
-      err: (line) => (res.stderr += `${line}\n`),
-      readStdin: async () => '',
-      services,
-    };
-    res.code = await runProgram(buildProgram(deps), args, deps);
-    return res;
-  };
+  const admin = adminRunner(() => ({ db: ctx.db, services }));
 
   const reviewedCase = (eventId: string) => async () => {
     const ev = await ctx.db.cameraEvent.findFirst({ where: { deviceEventId: eventId } });

@@ -3,8 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TAdminDeps } from '../src/admin/deps.ts';
-import { buildProgram, runProgram } from '../src/admin/program.ts';
 import {
   addDays,
   CalendarCache,
@@ -26,6 +24,7 @@ import {
 } from '../src/clock/index.ts';
 import type { TServices } from '../src/compose.ts';
 import { createTestContext, testServices, type TTestContext } from './support/context.ts';
+import { adminRunner } from './support/admin.ts';
 
 /** The checked-in years (2025 and 2026 announced, 2027 provisional), as the stages would load them. */
 const YEARS = readdirSync(HOLIDAY_FILES_DIR)
@@ -247,20 +246,7 @@ describe('admin holidays load / list', () => {
     await services.close();
     await ctx.close();
   });
-  const admin = async (...args: string[]) => {
-    const res = { code: 0, stdout: '', stderr: '' };
-    const deps: TAdminDeps = {
-      db: ctx.db,
-      secretKey: Buffer.alloc(32),
-      actor: 'admin-cli:test',
-      out: (l) => (res.stdout += `${l}\n`),
-      err: (l) => (res.stderr += `${l}\n`),
-      readStdin: async () => '',
-      services,
-    };
-    res.code = await runProgram(buildProgram(deps), args, deps);
-    return res;
-  };
+  const admin = adminRunner(() => ({ db: ctx.db, services }));
   const file2027 = join(HOLIDAY_FILES_DIR, 'vn-2027.json');
 
   it('shows a year before storing it, stores it with --apply (audited), and the stages read it', async () => {

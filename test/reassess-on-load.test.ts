@@ -3,14 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postEvent, type TCameraCredentials } from '../scripts/camera-client.ts';
-import type { TAdminDeps } from '../src/admin/deps.ts';
-import { buildProgram, runProgram } from '../src/admin/program.ts';
 import { reassessStale } from '../src/cases/index.ts';
 import { CalendarCache, noticeDue, vietnamDate, WorkCalendar } from '../src/clock/index.ts';
 import { AMENDMENTS_DIR, applyAmendment, applyRules, readAmendmentFile, readRuleFile, RULE_TABLES_DIR, RuleCache } from '../src/fines/index.ts';
 import { importRegistryCsv } from '../src/registry/index.ts';
 import { CAMERA_SECRET, createTestContext, seedSite, startApi, startPipeline, testServices, type TTestContext } from './support/context.ts';
 import { eventually, makeEvent } from './support/events.ts';
+import { adminRunner } from './support/admin.ts';
 
 // When the legal data a case was assessed with changes (an amendment reviewed or loaded,
 // a holiday year loaded), the cases waiting for review that it affects are assessed again,
@@ -23,20 +22,7 @@ let cam: TCameraCredentials;
 let stop: () => Promise<unknown>;
 const dir = mkdtempSync(join(tmpdir(), 'pn-reassess-'));
 
-const admin = async (...args: string[]) => {
-  const res = { code: 0, stdout: '', stderr: '' };
-  const deps: TAdminDeps = {
-    db: ctx.db,
-    secretKey: Buffer.alloc(32),
-    actor: 'admin-cli:test',
-    out: (line) => (res.stdout += `${line}\n`),
-    err: (line) => (res.stderr += `${line}\n`),
-    readStdin: async () => '',
-    services,
-  };
-  res.code = await runProgram(buildProgram(deps), args, deps);
-  return res;
-};
+const admin = adminRunner(() => ({ db: ctx.db, services }));
 
 const caseOf = async (eventId: string) => {
   const ev = await ctx.db.cameraEvent.findFirst({ where: { deviceEventId: eventId } });

@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TAdminDeps } from '../src/admin/deps.ts';
-import { buildProgram, runProgram } from '../src/admin/program.ts';
 import type { TServices } from '../src/compose.ts';
 import { assessCase } from '../src/cases/index.ts';
 import { CalendarCache } from '../src/clock/index.ts';
@@ -13,6 +11,7 @@ import { importRegistryCsv } from '../src/registry/index.ts';
 import { matchAddressTail, matchProvince, ownerProvinceCode, PROVINCE_UNITS_FILE, provinceUnits, ZUnitsFile } from '../src/units/index.ts';
 import { createTestContext, seedSite, testServices, type TTestContext } from './support/context.ts';
 import { loadTestHolidays } from './support/holidays.ts';
+import { adminRunner } from './support/admin.ts';
 
 describe('province-level units after 1 Jul 2025 (Resolution 202/2025/QH15; codes: Decision 19/2025/QĐ-TTg)', () => {
   const units = provinceUnits();
@@ -122,21 +121,7 @@ describe('routing in the fine stage and its settings', () => {
   let rules: RuleCache;
   let siteId: string;
 
-  type TRun = { code: number; stdout: string; stderr: string };
-  const admin = async (...args: string[]): Promise<TRun> => {
-    const res = { code: 0, stdout: '', stderr: '' };
-    const deps: TAdminDeps = {
-      db: ctx.db,
-      secretKey: Buffer.alloc(32),
-      actor: 'admin-cli:test',
-      out: (line) => (res.stdout += `${line}\n`),
-      err: (line) => (res.stderr += `${line}\n`),
-      readStdin: async () => '',
-      services,
-    };
-    res.code = await runProgram(buildProgram(deps), args, deps);
-    return res;
-  };
+  const admin = adminRunner(() => ({ db: ctx.db, services }));
 
   beforeAll(async () => {
     ctx = await createTestContext();

@@ -17,7 +17,7 @@ import {
 } from '../fines/index.ts';
 import { ownerFacts } from '../registry/index.ts';
 import { connectedCommunePolice, provinceUnit } from '../units/index.ts';
-import { moveEntities } from '../workflow/index.ts';
+import { moveEntities, type TSetColumn } from '../workflow/index.ts';
 import { CASE_MACHINE } from './case-machine.ts';
 import { ACTS_TO_CONFIRM, FLAGS } from './flags.ts';
 
@@ -73,6 +73,26 @@ export const FINE_STAGE_FLAGS = [
   FLAGS.ORGANISATION_OWNER,
   FLAGS.ACT_TO_CONFIRM,
 ];
+
+/**
+ * What the fine stage writes, cleared: a case sent back (re-assessed, re-resolved, its
+ * plate corrected) has its rule, amount, points, legal basis and handling unit written
+ * afresh. Its own flags are each caller's to clear with the rest it resets.
+ */
+export const FINE_FIELDS_CLEARED: Record<string, TSetColumn<unknown>> = {
+  fine_rule_id: ['uuid', () => null],
+  fine_rule_version: ['int', () => null],
+  fine_min: ['int', () => null],
+  fine_max: ['int', () => null],
+  fine_amount: ['int', () => null],
+  fine_multiplier: ['int', () => null],
+  points: ['int', () => null],
+  legal_basis: ['text', () => null],
+  handling_unit_kind: ['text', () => null],
+  handling_unit: ['text', () => null],
+  handling_province_code: ['text', () => null],
+  handling_agency_id: ['uuid', () => null],
+};
 
 /** The states the fine stage takes a case on from, and the path it moves it along. */
 const PATHS = {

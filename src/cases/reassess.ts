@@ -2,7 +2,7 @@ import type { TDb } from '../db/index.ts';
 import { withdrawnRuleIds } from '../fines/index.ts';
 import type { CaseStatus, Violation } from '../generated/prisma/enums.ts';
 import { moveEntities, type TMoveSpec } from '../workflow/index.ts';
-import { FINE_STAGE_FLAGS } from './assess-case.ts';
+import { FINE_FIELDS_CLEARED, FINE_STAGE_FLAGS } from './assess-case.ts';
 import { CASE_MACHINE } from './case-machine.ts';
 import { CLAIM_RELEASED } from './claim-columns.ts';
 import { FLAGS } from './flags.ts';
@@ -57,18 +57,7 @@ export const reassessMove = (rows: readonly TReassessRow[], opts: Omit<TReassess
     violation: ['text', (c) => opts.violation ?? c.violation, `i.violation::"Violation"`],
     // What the fine stage wrote is cleared, so it writes it afresh.
     flags: ['text', () => FINE_STAGE_FLAGS.join(','), `ARRAY(SELECT f FROM unnest(t.flags) AS f WHERE f <> ALL (string_to_array(i.flags, ',')))`],
-    fine_rule_id: ['uuid', () => null],
-    fine_rule_version: ['int', () => null],
-    fine_min: ['int', () => null],
-    fine_max: ['int', () => null],
-    fine_amount: ['int', () => null],
-    fine_multiplier: ['int', () => null],
-    points: ['int', () => null],
-    legal_basis: ['text', () => null],
-    handling_unit_kind: ['text', () => null],
-    handling_unit: ['text', () => null],
-    handling_province_code: ['text', () => null],
-    handling_agency_id: ['uuid', () => null],
+    ...FINE_FIELDS_CLEARED,
     ...CLAIM_RELEASED,
   },
 });

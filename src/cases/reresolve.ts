@@ -1,5 +1,6 @@
 import type { TDb } from '../db/index.ts';
 import { moveEntities, type TSetColumn } from '../workflow/index.ts';
+import { FINE_FIELDS_CLEARED } from './assess-case.ts';
 import { CASE_MACHINE } from './case-machine.ts';
 import { CLAIM_RELEASED } from './claim-columns.ts';
 import { FLAGS } from './flags.ts';
@@ -28,18 +29,7 @@ export const lookupReset = (extraFlags: readonly string[] = []): Record<string, 
   flags: ['text', () => [...LOOKUP_FLAGS, ...extraFlags].join(','), `ARRAY(SELECT f FROM unnest(t.flags) AS f WHERE f <> ALL (string_to_array(i.flags, ',')))`],
   owner_id: ['uuid', () => null],
   registry_snapshot: ['jsonb', () => null],
-  fine_rule_id: ['uuid', () => null],
-  fine_rule_version: ['int', () => null],
-  fine_min: ['int', () => null],
-  fine_max: ['int', () => null],
-  fine_amount: ['int', () => null],
-  fine_multiplier: ['int', () => null],
-  points: ['int', () => null],
-  legal_basis: ['text', () => null],
-  handling_unit_kind: ['text', () => null],
-  handling_unit: ['text', () => null],
-  handling_province_code: ['text', () => null],
-  handling_agency_id: ['uuid', () => null],
+  ...FINE_FIELDS_CLEARED,
   ...CLAIM_RELEASED,
 });
 const LOOKUP_RESET = lookupReset();
