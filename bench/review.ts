@@ -6,7 +6,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -14,6 +13,7 @@ import pg from 'pg';
 import { createDatabase, dropDatabase } from '../src/db/ensure-database.ts';
 import { applyMigrations } from '../src/db/migrations.ts';
 import type { TPrincipal } from '../src/review/index.ts';
+import { freePort } from './free-port.ts';
 
 const CASES = Number(process.env.BENCH_REVIEW_CASES ?? 1_000_000);
 const REVIEWERS = Number(process.env.BENCH_REVIEWERS ?? 10);
@@ -41,15 +41,6 @@ export type TReviewBench = {
   load: number;
 };
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      s.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-  });
 
 const percentiles = (xs: number[]): TLatencies => {
   const s = [...xs].sort((a, b) => a - b);

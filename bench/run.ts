@@ -9,7 +9,6 @@
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -24,6 +23,7 @@ import { samplePng } from '../scripts/sample-images.ts';
 import { runPipelineBench } from './pipeline.ts';
 import { reviewMarkdown, runReviewBench } from './review.ts';
 import { summarise, summaryMarkdown } from './profile-summary.ts';
+import { freePort } from './free-port.ts';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 15);
 // The API's code needs about ten seconds of load before V8 has optimised it: measured
@@ -60,16 +60,6 @@ const evidenceDir = mkdtempSync(join(tmpdir(), 'pn-bench-'));
 const children: ChildProcess[] = [];
 const runTag = randomBytes(3).toString('hex');
 
-/** A port nobody listens on now (other sessions on this machine run servers too). */
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      s.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-  });
 
 const startProcess = async (name: string, script: string, env: Record<string, string>, probe: string, cwd = process.cwd()): Promise<{ base: string; pid: number }> => {
   const port = await freePort();

@@ -1,32 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postEvent } from '../scripts/camera-client.ts';
 import { addAgency, hashPassword, scopeAgencyIds, verifyPassword } from '../src/accounts/index.ts';
-import type { TAdminDeps } from '../src/admin/deps.ts';
-import { buildProgram, runProgram } from '../src/admin/program.ts';
 import type { TServices } from '../src/compose.ts';
 import { CAMERA_SECRET, createTestContext, SECRET_KEY, seedSite, startApi, startPipeline, testServices, TEST_AGENCY, type TTestContext } from './support/context.ts';
 import { eventually, makeEvent } from './support/events.ts';
+import { adminRunner } from './support/admin.ts';
 
 let ctx: TTestContext;
 let services: TServices;
 const closers: (() => Promise<unknown>)[] = [];
 
-type TRun = { code: number; stdout: string; stderr: string };
-const run = async (args: string[], stdin = ''): Promise<TRun> => {
-  const res = { code: 0, stdout: '', stderr: '' };
-  const deps: TAdminDeps = {
-    db: ctx.db,
-    secretKey: SECRET_KEY,
-    actor: 'admin-cli:test',
-    out: (line) => (res.stdout += `${line}\n`),
-    err: (line) => (res.stderr += `${line}\n`),
-    readStdin: async () => stdin,
-    services,
-  };
-  res.code = await runProgram(buildProgram(deps), args, deps);
-  return res;
-};
-const admin = (...args: string[]) => run(args);
+const admin = adminRunner(() => ({ db: ctx.db, services }), { secretKey: SECRET_KEY });
+const run = (args: string[], stdin = '') => admin.withStdin(stdin, ...args);
 const auditOf = (entityType: string, entityId: string) =>
   ctx.db.auditEntry.findMany({ where: { entityType, entityId }, orderBy: { id: 'asc' } });
 

@@ -3,8 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { postEvent, type TCameraCredentials } from '../scripts/camera-client.ts';
-import { buildProgram, runProgram } from '../src/admin/program.ts';
-import type { TAdminDeps } from '../src/admin/deps.ts';
 import { verifyAuditChain } from '../src/audit/index.ts';
 import { addCamera } from '../src/cameras/index.ts';
 import { reassessCases } from '../src/cases/index.ts';
@@ -13,6 +11,7 @@ import { importRegistryCsv } from '../src/registry/index.ts';
 import { loadTestHolidays } from './support/holidays.ts';
 import { CAMERA_SECRET, createTestContext, SECRET_KEY, seedSite, startApi, startPipeline, type TTestContext, ensureTestAgency } from './support/context.ts';
 import { eventually, makeEvent } from './support/events.ts';
+import { adminRunner } from './support/admin.ts';
 
 /** The Decree 168 table as deployed databases first loaded it, before the corrections. */
 const FIRST_LOAD = join(import.meta.dirname, 'support/decree-168-2024-first-load.json');
@@ -49,20 +48,7 @@ afterAll(async () => {
   await ctx.close();
 });
 
-const run = async (...args: string[]) => {
-  const res = { code: 0, stdout: '', stderr: '' };
-  const deps: TAdminDeps = {
-    db: ctx.db,
-    secretKey: Buffer.alloc(32),
-    actor: 'admin-cli:ops',
-    out: (l) => (res.stdout += `${l}\n`),
-    err: (l) => (res.stderr += `${l}\n`),
-    readStdin: async () => '',
-    services: api.services,
-  };
-  res.code = await runProgram(buildProgram(deps), args, deps);
-  return res;
-};
+const run = adminRunner(() => ({ db: ctx.db, services: api.services }), { actor: 'admin-cli:ops' });
 
 const caseOf = async (eventId: string) => {
   const ev = await ctx.db.cameraEvent.findFirst({ where: { deviceEventId: eventId } });

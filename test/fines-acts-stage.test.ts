@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postEvent, type TCameraCredentials } from '../scripts/camera-client.ts';
-import type { TAdminDeps } from '../src/admin/deps.ts';
-import { buildProgram, runProgram } from '../src/admin/program.ts';
 import { addCamera } from '../src/cameras/index.ts';
 import type { TServices } from '../src/compose.ts';
 import { applyRules, readRuleFile, RULE_TABLES_DIR, ruleTableFiles } from '../src/fines/index.ts';
@@ -10,6 +8,7 @@ import { importRegistryCsv } from '../src/registry/index.ts';
 import { CAMERA_SECRET, createTestContext, SECRET_KEY, startApi, startPipeline, testServices, type TTestContext, ensureTestAgency } from './support/context.ts';
 import { eventually, makeEvent } from './support/events.ts';
 import { loadTestHolidays } from './support/holidays.ts';
+import { adminRunner } from './support/admin.ts';
 
 let ctx: TTestContext;
 let services: TServices;
@@ -23,20 +22,7 @@ const REGISTRY = [
 ].join('\n');
 
 /** One admin command line, in this process, as `npm run admin -- …` runs it. */
-const admin = async (...args: string[]) => {
-  const res = { code: 0, stdout: '', stderr: '' };
-  const deps: TAdminDeps = {
-    db: ctx.db,
-    secretKey: SECRET_KEY,
-    actor: 'admin-cli:test',
-    out: (line) => (res.stdout += `${line}\n`),
-    err: (line) => (res.stderr += `${line}\n`),
-    readStdin: async () => '',
-    services,
-  };
-  res.code = await runProgram(buildProgram(deps), args, deps);
-  return res;
-};
+const admin = adminRunner(() => ({ db: ctx.db, services }), { secretKey: SECRET_KEY });
 
 beforeAll(async () => {
   ctx = await createTestContext();
