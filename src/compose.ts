@@ -29,6 +29,8 @@ import {
   type TStageRunnerDeps,
   type TStages,
 } from './queues/index.ts';
+import { DELIVERY_MACHINE } from './dispatch/index.ts';
+import { issueNotices, type TNoticeDocument } from './notices/index.ts';
 import { createRegistry, timedRegistry, type VehicleRegistry } from './registry/index.ts';
 import { createLogger, type TLogger } from './shared/logger.ts';
 import { ContentStore } from './storage/index.ts';
@@ -95,17 +97,22 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
   });
   const metrics = lazy(createMetrics);
   const evidence = lazy(() => new ContentStore(cfg.EVIDENCE_DIR, cfg.EVIDENCE_FSYNC));
+  const noticeFiles = lazy(() => new ContentStore(cfg.NOTICE_DIR, cfg.EVIDENCE_FSYNC));
   const registry = lazy(
     (): VehicleRegistry =>
       timedRegistry(opts.registry ?? onClose(createRegistry(cfg, db()), async (r) => r.shutdown?.()), metrics()),
   );
   const rules = lazy(() => opts.rules ?? new RuleCache(db()));
   const calendar = lazy(() => new CalendarCache(db()));
-  const machines = [EVENT_MACHINE, CASE_MACHINE] as const;
+  const machines = [EVENT_MACHINE, CASE_MACHINE, DELIVERY_MACHINE] as const;
+  // Replaced by the notice renderer (src/notices/render-notice.ts) and the dispatch stage (src/dispatch) as they land.
+  const renderNotice = async (_doc: TNoticeDocument): Promise<Buffer> => {
+    throw new Error('the notice renderer is not wired yet');
+  };
 
   const stages = lazy(
-    (): TStages =>
-      pipelineStages({
+    (): TStages => ({
+      ...pipelineStages({
         db: db(),
         registry: registry(),
         rules: rules(),
@@ -113,6 +120,17 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
         dedup: { windowSeconds: cfg.DEDUP_WINDOW_SECONDS, confidenceThreshold: cfg.PLATE_CONFIDENCE_THRESHOLD },
         orgFine: { multiplier: cfg.ORG_FINE_MULTIPLIER, basis: cfg.ORG_FINE_MULTIPLIER_BASIS ?? null },
       }),
+      notice: {
+        handle: (ids) =>
+          issueNotices(
+            { db: db(), evidence: evidence(), notices: noticeFiles(), calendar: calendar(), publicBaseUrl: cfg.PUBLIC_BASE_URL, channels: cfg.DELIVERY_CHANNELS, render: renderNotice },
+            ids,
+          ),
+      },
+      dispatch: {
+        handle: async (ids) => ids.map(() => new Error('the dispatch stage is not wired yet')),
+      },
+    }),
   );
   const relay = lazy(
     () =>
@@ -250,6 +268,7 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
     workerRedis,
     queues,
     evidence,
+    noticeFiles,
     registry,
     rules,
     machines,

@@ -8,6 +8,13 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:c
  * each. About 400 ms per hash on the 2-core host.
  */
 const V1 = { N: 2 ** 15, r: 8, p: 3, keylen: 32, saltBytes: 16 } as const;
+/**
+ * For a random code the service made (a notice's access code, ≥ 50 bits): its entropy, not
+ * the KDF, resists guessing, so 4 MiB (~10 ms) is enough to make an offline search of a
+ * leaked table pointless while a notice worker can hash a hundred a second.
+ */
+const CODE = { N: 2 ** 12, r: 8, p: 1, keylen: 32, saltBytes: 16 } as const;
+const COSTS = { password: V1, code: CODE } as const;
 /** Node refuses scrypt over 32 MiB by default; allow twice what the parameters need. */
 const maxmem = (N: number, r: number) => 2 * 128 * N * r;
 
@@ -17,10 +24,11 @@ const derive = (password: string, salt: Buffer, keylen: number, opts: ScryptOpti
   });
 
 /** `scrypt$1$<N>$<r>$<p>$<salt b64>$<key b64>`: the version and parameters travel with the hash, so they can grow. */
-export const hashPassword = async (password: string): Promise<string> => {
-  const salt = randomBytes(V1.saltBytes);
-  const key = await derive(password, salt, V1.keylen, { N: V1.N, r: V1.r, p: V1.p, maxmem: maxmem(V1.N, V1.r) });
-  return ['scrypt', '1', V1.N, V1.r, V1.p, salt.toString('base64'), key.toString('base64')].join('$');
+export const hashPassword = async (password: string, cost: keyof typeof COSTS = 'password'): Promise<string> => {
+  const c = COSTS[cost];
+  const salt = randomBytes(c.saltBytes);
+  const key = await derive(password, salt, c.keylen, { N: c.N, r: c.r, p: c.p, maxmem: maxmem(c.N, c.r) });
+  return ['scrypt', '1', c.N, c.r, c.p, salt.toString('base64'), key.toString('base64')].join('$');
 };
 
 /** True when the password matches the hash; a malformed hash matches nothing. Constant-time compare. */

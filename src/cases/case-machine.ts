@@ -6,8 +6,8 @@ import { Machine } from '../workflow/index.ts';
  * The case's transition table (DESIGN.md "States"). Which queue takes a case on from a
  * state follows from it: DETECTED → owner, OWNER_RESOLVED and FINE_ASSESSED → fine;
  * PENDING_REVIEW, ESCALATED_REVIEW and QA_REVIEW wait for an officer (src/review; or an
- * operator sends a case in review back to the look-up or to the fine stage). APPROVED
- * waits for the notice stage; REJECTED ends the case.
+ * operator sends a case in review back to the look-up or to the fine stage). APPROVED →
+ * notice; NOTICE_ISSUED waits for its deliveries (src/dispatch); REJECTED ends the case.
  */
 export const CASE_MACHINE = new Machine<CaseStatus>({
   entity: 'case',
@@ -35,5 +35,9 @@ export const CASE_MACHINE = new Machine<CaseStatus>({
     { from: 'QA_REVIEW', to: 'APPROVED', by: { party: 'officer' }, action: 'case.qa-agree' },
     // The second reviewer disagreed: a supervisor decides.
     { from: 'QA_REVIEW', to: 'ESCALATED_REVIEW', by: { party: 'officer' }, action: 'case.qa-disagree' },
+    // The notice stage (src/notices): numbered, rendered and stored; its first delivery planned.
+    { from: 'APPROVED', to: 'NOTICE_ISSUED', by: { stage: QUEUES.notice }, action: 'case.issue-notice' },
+    // The first channel confirmed sending (src/dispatch): the 20-day response period starts.
+    { from: 'NOTICE_ISSUED', to: 'NOTIFIED', by: { party: 'system' }, action: 'case.notified' },
   ],
 });

@@ -20,7 +20,7 @@ export type TPipelineDeps = {
  * The stages that bring an event to PENDING_REVIEW, by the queue each consumes. While the
  * registry cannot answer, the owner stage's cases wait in DETECTED, neither failed nor guessed.
  */
-export const pipelineStages = (deps: TPipelineDeps): TStages => ({
+export const pipelineStages = (deps: TPipelineDeps): Pick<TStages, 'dedup' | 'owner' | 'fine'> => ({
   dedup: { handle: (ids) => dedupEvents(deps.db, ids, deps.dedup) },
   owner: { handle: (ids) => resolveOwners(deps.db, deps.registry, ids), waitsOn: (err) => err instanceof RegistryUnavailableError },
   fine: { handle: (ids) => assessCases(deps.db, deps.rules, deps.calendar, deps.orgFine, ids) },

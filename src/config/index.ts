@@ -28,6 +28,16 @@ const ZEnv = z.object({
   API_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   EVIDENCE_DIR: z.string().min(1).default('./var/evidence'),
+  /** Notice PDFs and post batches, by their sha256 (a store of its own: the evidence sweep must not see them). */
+  NOTICE_DIR: z.string().min(1).default('./var/notices'),
+  /** Where citizens open the notice page; printed on notices and in their QR codes. */
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
+  /** Delivery channels in fallback order: the next is tried when one cannot deliver. */
+  DELIVERY_CHANNELS: z
+    .string()
+    .default('EMAIL,EID,POST')
+    .transform((v) => v.split(',').map((s) => s.trim().toUpperCase()))
+    .pipe(z.array(z.enum(['EMAIL', 'EID', 'SMS', 'POST'])).min(1).refine((a) => new Set(a).size === a.length, 'a channel is listed twice')),
   /** fsync evidence files before the event commits; off only for throw-away benchmarks. */
   EVIDENCE_FSYNC: ZBool.default(true),
   BODY_LIMIT_MB: z.coerce.number().positive().max(100).default(10),

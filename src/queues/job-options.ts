@@ -18,6 +18,9 @@ export const JOB_OPTIONS: Record<TStageQueue, JobsOptions> = {
   // A registry outage does not spend attempts: the job waits (see the stage runner).
   owner: STAGE,
   fine: STAGE,
+  notice: STAGE,
+  // An SMTP or provider outage does not spend attempts either: the deliveries wait.
+  dispatch: STAGE,
 };
 
 /** Scheduled housekeeping: a run that fails is simply done again at the next tick. */

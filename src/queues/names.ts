@@ -8,10 +8,14 @@ export const QUEUES = {
   dedup: 'dedup',
   owner: 'owner',
   fine: 'fine',
+  /** Approved cases: number the notice, render and store its PDF (src/notices). */
+  notice: 'notice',
+  /** Deliveries: send a notice on one channel, exactly once (src/dispatch). */
+  dispatch: 'dispatch',
 } as const;
 
 export type TStageQueue = (typeof QUEUES)[keyof typeof QUEUES];
-export const STAGE_QUEUES: readonly TStageQueue[] = [QUEUES.dedup, QUEUES.owner, QUEUES.fine];
+export const STAGE_QUEUES: readonly TStageQueue[] = [QUEUES.dedup, QUEUES.owner, QUEUES.fine, QUEUES.notice, QUEUES.dispatch];
 
 /** Each housekeeping task has a queue of its own, so a long run of one never holds up another. */
 export const maintenanceQueue = (task: string) => `maintenance-${task}`;

@@ -4,9 +4,11 @@ import { AppError } from '../shared/app-error.ts';
 /**
  * Who performs a transition: an automated stage (its queue), or a party outside the
  * pipeline: the camera that creates an event, an operator at the admin CLI, a police
- * officer reviewing a case (src/review).
+ * officer reviewing a case (src/review), the system reacting to something other than a
+ * stage hand-over (a delivery confirmed, a statutory period ran out; the actor names which),
+ * or a provider reporting back (a delivery receipt, a bounce).
  */
-export type TPerformer = { stage: TStageQueue } | { party: 'camera' | 'operator' | 'officer' };
+export type TPerformer = { stage: TStageQueue } | { party: 'camera' | 'operator' | 'officer' | 'system' | 'provider' };
 
 export type TTransition<S extends string> = {
   /** `null`: the entity is created in state `to`. */
