@@ -26,6 +26,8 @@ export type TTestContext = {
   pool: pg.Pool;
   prefix: string;
   evidenceDir: string;
+  /** The notice PDF store's directory (NOTICE_DIR). */
+  noticeDir: string;
   redis: Redis;
   close: () => Promise<void>;
 };
@@ -39,6 +41,7 @@ export const createTestContext = async (): Promise<TTestContext> => {
   const pool = new pg.Pool({ connectionString: dbUrl, max: 3 });
   const prefix = `t${randomBytes(4).toString('hex')}`;
   const evidenceDir = mkdtempSync(join(tmpdir(), 'pn-evidence-'));
+  const noticeDir = mkdtempSync(join(tmpdir(), 'pn-notices-'));
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   return {
     dbUrl,
@@ -46,6 +49,7 @@ export const createTestContext = async (): Promise<TTestContext> => {
     pool,
     prefix,
     evidenceDir,
+    noticeDir,
     redis,
     close: async () => {
       const keys = await redis.keys(`${prefix}:*`);
@@ -55,6 +59,7 @@ export const createTestContext = async (): Promise<TTestContext> => {
       await pool.end();
       await dropDatabase(dbUrl);
       rmSync(evidenceDir, { recursive: true, force: true });
+      rmSync(noticeDir, { recursive: true, force: true });
     },
   };
 };
@@ -67,6 +72,7 @@ export const testConfig = (ctx: TTestContext, env: Record<string, string> = {}) 
     REDIS_URL,
     QUEUE_PREFIX: ctx.prefix,
     EVIDENCE_DIR: ctx.evidenceDir,
+    NOTICE_DIR: ctx.noticeDir,
     EVIDENCE_FSYNC: 'false',
     CAMERA_CACHE_TTL_MS: '0',
     CAMERA_SECRET_KEY: SECRET_KEY.toString('base64'),
