@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueNotices, formatNoticeNumber, ZNoticeNumberPattern, type TNoticeDocument, type TNoticeStageDeps, verifyAccessCode, normaliseAccessCode, generateAccessCode } from '../src/notices/index.ts';
+import { adminRunner } from './support/admin.ts';
 import { seedApprovedCase } from './support/approved-case.ts';
 import { createTestContext, seedSite, testServices, type TTestContext } from './support/context.ts';
 import { loadTestHolidays } from './support/holidays.ts';
@@ -15,7 +16,7 @@ let deps: TNoticeStageDeps;
 beforeAll(async () => {
   ctx = await createTestContext();
   services = testServices(ctx);
-  await seedSite(ctx.db, { siteCode: 'SITE-1', cameraCode: 'CAM-1' });
+  await seedSite(ctx.db);
   await loadTestHolidays(ctx.db);
   deps = {
     db: ctx.db,
@@ -114,6 +115,22 @@ describe('notice numbers', () => {
     expect(byCase.get(one.caseId)).toMatchObject({ year: 2026, seq: 1, number: '000001/2026/TB-PC08-A' });
     expect(byCase.get(two.caseId)).toMatchObject({ year: 2026, seq: 1, number: '2026-0001/TB/PC08-B' });
     expect(byCase.get(three.caseId)).toMatchObject({ year: 2027, seq: 1, number: '000001/2027/TB-PC08-A' });
+  });
+
+  it("an operator sets what an agency's notices print and its number pattern (checked, audited)", async () => {
+    const admin = adminRunner(() => ({ db: ctx.db, services }));
+    const agencyId = randomUUID();
+    const c = await seedApprovedCase(ctx.db, deps.evidence, { agencyId, agencyCode: 'PC08-SET' });
+    const bad = await admin('agency', 'set-notice', 'PC08-SET', '--number-pattern', '{seq}/TB');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/year/);
+    const ok = await admin('agency', 'set-notice', 'PC08-SET', '--phone', '028 3920 0000', '--parent-name', 'CÔNG AN THÀNH PHỐ HỒ CHÍ MINH', '--number-pattern', '{year}-{seq:4}/TB-{code}');
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain('028 3920 0000');
+    await issueNotices(deps, [c.caseId]);
+    const n = await ctx.db.notice.findUniqueOrThrow({ where: { caseId: c.caseId } });
+    expect(n.number).toMatch(/^20\d\d-0001\/TB-PC08-SET$/);
+    expect(await ctx.db.auditEntry.count({ where: { entityId: agencyId, action: 'agency.set-notice-details' } })).toBe(1);
   });
 
   it('an owner without e-mail gets the next channel first; a case no longer approved is left alone', async () => {

@@ -4,6 +4,7 @@ import { parseInput } from '../shared/parse-input.ts';
 import type { TDb, TTx } from '../db/index.ts';
 import { AgencyKind } from '../generated/prisma/enums.ts';
 import { AppError } from '../shared/app-error.ts';
+import { ZNoticeNumberPattern } from '../notices/notice-number.ts';
 import { provinceArgument } from '../units/index.ts';
 
 export const AGENCY_CODE = /^[A-Za-z0-9._-]{1,64}$/;
@@ -20,6 +21,32 @@ export const ZAgencyInput = z.object({
 });
 
 type TDeps = { db: TDb; actor: string };
+
+/**
+ * What an agency's notices print about it, and how it numbers them (src/notices). Each
+ * field given replaces the one on record; an empty string clears it (back to the default).
+ */
+export const ZAgencyNoticeDetails = z
+  .object({
+    address: z.string().trim().max(300),
+    phone: z.string().trim().regex(/^$|^[0-9 +().-]{3,40}$/, 'digits, spaces and + ( ) . - only'),
+    parentName: z.string().trim().max(200),
+    noticeNumberPattern: z.union([z.literal(''), ZNoticeNumberPattern]),
+  })
+  .partial()
+  .refine((d) => Object.values(d).some((v) => v !== undefined), 'give at least one of --address, --phone, --parent-name, --number-pattern');
+
+export const setAgencyNoticeDetails = async ({ db, actor }: TDeps, code: string, input: z.input<typeof ZAgencyNoticeDetails>) => {
+  const data = parseInput(ZAgencyNoticeDetails, input);
+  const changes = Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined).map(([k, v]) => [k, v === '' ? null : v]));
+  return db.$transaction(async (tx) => {
+    const agency = await agencyByCode(tx, code);
+    const updated = await tx.agency.update({ where: { id: agency.id }, data: changes });
+    const before = Object.fromEntries(Object.keys(changes).map((k) => [k, agency[k as keyof typeof agency] ?? null]));
+    await appendAudit(tx, { actor, entityType: 'agency', entityId: agency.id, action: 'agency.set-notice-details', data: { code, before, after: changes } });
+    return updated;
+  });
+};
 
 
 /** The agency with this code, or INVALID_INPUT naming it (an operator mistyped it). */

@@ -5,7 +5,7 @@ export type { TPrincipal, TRole } from './principal.ts';
 export { authenticate, csrfProtection, requireOfficer, sessionCookieName } from './auth-middleware.ts';
 export type { TAuthLocals } from './auth-middleware.ts';
 export { authRoutes, ZLoginAnswer, ZLoginBody } from './auth-routes.ts';
-export { addAgency, AGENCY_KINDS, agencyByCode, listAgencies, provincialDivisions, scopeAgencyIds, setAgencyProvince, ZAgencyInput } from './agencies.ts';
+export { addAgency, AGENCY_KINDS, agencyByCode, listAgencies, provincialDivisions, scopeAgencyIds, setAgencyNoticeDetails, setAgencyProvince, ZAgencyInput, ZAgencyNoticeDetails } from './agencies.ts';
 export { login, logout } from './login.ts';
 export type { TAuthDeps, TLoginRules } from './login.ts';
 export { addOfficer, disableOfficer, listOfficers, resetOfficerPassword, ROLES, setOfficerRoles, ZOfficerInput } from './officers.ts';

@@ -1,5 +1,6 @@
 import { Option } from 'commander';
-import { addAgency, AGENCY_KINDS, listAgencies, setAgencyProvince } from '../../accounts/index.ts';
+import { addAgency, AGENCY_KINDS, listAgencies, setAgencyNoticeDetails, setAgencyProvince } from '../../accounts/index.ts';
+import { DEFAULT_NOTICE_NUMBER_PATTERN } from '../../notices/index.ts';
 import type { TCommandGroup } from '../deps.ts';
 import { tsv } from '../table.ts';
 
@@ -27,6 +28,19 @@ export const agencyCommands: TCommandGroup = (program, deps) => {
     .action(async (code: string, province: string) => {
       const a = await setAgencyProvince(deps, code, province);
       deps.out(`agency ${a.code}: province ${a.provinceCode}`);
+    });
+
+  agency
+    .command('set-notice')
+    .description('what its notices print about it (where owners come, the phone, the header) and how it numbers them; "" clears a field')
+    .argument('<code>', 'agency code')
+    .option('--address <address>', 'where owners come about a notice')
+    .option('--phone <phone>', 'the phone printed on its notices')
+    .option('--parent-name <name>', 'the header line above it, e.g. "CÔNG AN THÀNH PHỐ HỒ CHÍ MINH" (default: the police of its province)')
+    .option('--number-pattern <pattern>', `its notice numbers: {seq:N} {year} {code} (default ${DEFAULT_NOTICE_NUMBER_PATTERN})`)
+    .action(async (code: string, o: { address?: string; phone?: string; parentName?: string; numberPattern?: string }) => {
+      const a = await setAgencyNoticeDetails(deps, code, { address: o.address, phone: o.phone, parentName: o.parentName, noticeNumberPattern: o.numberPattern });
+      deps.out(`agency ${a.code}: address ${a.address ?? '-'}; phone ${a.phone ?? '-'}; header ${a.parentName ?? '(from its province)'}; numbers ${a.noticeNumberPattern ?? DEFAULT_NOTICE_NUMBER_PATTERN}`);
     });
 
   agency
