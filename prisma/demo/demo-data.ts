@@ -3,7 +3,7 @@
 // secrets that nobody sees, and `npm run demo` issues fresh ones it keeps in memory.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { addAgency, addOfficer, resetOfficerPassword } from '../../src/accounts/index.ts';
+import { addAgency, addOfficer, resetOfficerPassword, setAgencyNoticeDetails } from '../../src/accounts/index.ts';
 import { addCamera, addSite, generateSecret, rotateCameraSecret } from '../../src/cameras/index.ts';
 import type { TDb } from '../../src/db/client.ts';
 import { importRegistryCsv } from '../../src/registry/index.ts';
@@ -31,10 +31,19 @@ export const DEMO_CAMERAS = [
   { code: 'CAM-CT-001', siteCode: 'CT-HCM-LT-KM25', agency: 'C08-CT2' },
 ] as const;
 
+/** Where owners come about the demo agencies' notices (demo values, not the real offices' details). */
+const DEMO_NOTICE_DETAILS: Record<string, { address: string; phone: string }> = {
+  'PC08-HCM': { address: '459 Trần Hưng Đạo, phường Cầu Ông Lãnh, TP. Hồ Chí Minh', phone: '028 3920 0000' },
+  'PC08-HN': { address: '54 Trần Hưng Đạo, phường Cửa Nam, TP. Hà Nội', phone: '024 3942 0000' },
+  'C08-CT2': { address: 'Km 25 Cao tốc TP.HCM – Long Thành, xã Long Phước, Đồng Nai', phone: '0251 3800 000' },
+};
+
 /** Adds whatever of the demo data is missing; returns how much it added. */
 export const seedDemo = async (deps: TDeps) => {
   for (const agency of DEMO_AGENCIES) {
-    if (!(await deps.db.agency.findUnique({ where: { code: agency.code } }))) await addAgency(deps, agency);
+    const found = (await deps.db.agency.findUnique({ where: { code: agency.code } })) ?? (await addAgency(deps, agency));
+    const details = DEMO_NOTICE_DETAILS[agency.code];
+    if (details && !found.address) await setAgencyNoticeDetails(deps, agency.code, details);
   }
   let sites = 0;
   for (const site of DEMO_SITES) {
