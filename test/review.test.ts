@@ -225,6 +225,21 @@ describe('decisions', () => {
     expect(await caseRow(big!)).toMatchObject({ approvedAmount: 20_000_000 });
   });
 
+  it("an operator's move racing claim renewals on the same cases never forks their audit chains", async () => {
+    const ids = await seedReviewCases(ctx.db, 'HCM-1', 8);
+    const officers = ids.map(() => officer());
+    const claims = await Promise.all(officers.map((o) => claimNext(deps, o)));
+    expect(new Set(claims.map((c) => c!.id)).size).toBe(ids.length);
+    // Every officer renews over and over while the operator sends all the cases back.
+    const renewing = officers.map(async (o, i) => {
+      for (let k = 0; k < 15; k++) await renewClaim(deps, o, claims[i]!.id).catch(() => undefined);
+    });
+    const moved = reassessCases(ctx.db, { select: { caseIds: ids }, actor: 'admin-cli:ops', reason: 'rule withdrawn' });
+    await Promise.all([...renewing, moved]);
+    expect(await moved).toBe(ids.length);
+    for (const id of ids) expect(await verifyAuditChain(ctx.db, 'case', id)).toBeNull();
+  });
+
   it('a case that moved meanwhile answers 409 with its state; a double submit records one decision', async () => {
     await seedReviewCases(ctx.db, 'HCM-1', 2);
     const a = officer();

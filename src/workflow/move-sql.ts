@@ -79,10 +79,27 @@ export const moveSql = <S extends string, R>(m: Machine<S>, given: TMoveSpec<S, 
     SELECT id::text AS id FROM wf_moved`;
 };
 
-/** Runs moveSql; returns the ids that moved. */
+/**
+ * Runs moveSql; returns the ids that moved. A move by a party (an operator, an officer,
+ * the system's clock) can meet writers that append to the same entities' audit chains
+ * without changing their state (review claims, renewals, expiries): the rows are locked
+ * by a statement of their own first, so the move's statement, and the chain head it
+ * reads, start after any such writer committed; otherwise both could append after one
+ * head and fork the chain. Stages move entities in states no one else writes, in one
+ * statement.
+ */
 export const moveEntities = async <S extends string, R>(tx: TTx, m: Machine<S>, spec: TMoveSpec<S, R>): Promise<Set<string>> => {
   if (spec.rows.length === 0) return new Set();
-  const rows = await tx.$queryRaw<{ id: string }[]>(moveSql(m, spec));
+  const lockFirst = !('stage' in m.path(spec.path)[0]!.by);
+  const run = async (t: TTx) => {
+    if (lockFirst) {
+      const ids = [...new Set(spec.rows.map(spec.id))].sort();
+      await t.$queryRaw`SELECT 1 FROM ${Prisma.raw(m.table)} WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE`;
+    }
+    return t.$queryRaw<{ id: string }[]>(moveSql(m, spec));
+  };
+  // On the bare client the lock and the move need a transaction of their own.
+  const rows = lockFirst && '$transaction' in tx ? await tx.$transaction((t) => run(t)) : await run(tx);
   return new Set(rows.map((r) => r.id));
 };
 
