@@ -130,15 +130,18 @@ describe('the ADMIN officers page', () => {
     expect(entry).toMatchObject({ actor: 'officer:qt.admin', reason: 'chuyển công tác' });
   });
 
-  it('an ADMIN cannot remove their own ADMIN role nor disable themselves (409); another agency\'s officer is 404', async () => {
+  it('an ADMIN cannot remove their own ADMIN role, give themselves another, nor disable themselves (409); another agency\'s officer is 404', async () => {
     const own = await post(sessions.admin!, '/admin/officers/qt.admin/roles', [['roles', 'REVIEWER']]);
     expect(own.status).toBe(409);
     expect(await own.text()).toContain('cannot remove their own ADMIN role');
     expect((await officerRow('qt.admin')).roles).toEqual(['ADMIN']);
     expect((await post(sessions.admin!, '/admin/officers/qt.admin/disable', [])).status).toBe(409);
     expect((await officerRow('qt.admin')).active).toBe(true);
-    // Adding a role to oneself while keeping ADMIN is fine.
-    expect((await post(sessions.admin!, '/admin/officers/qt.admin/roles', [['roles', 'ADMIN'], ['roles', 'SUPERVISOR']])).status).toBe(200);
+    // Nor give themselves a role: an account manager does not make themselves a supervisor of cases.
+    const grant = await post(sessions.admin!, '/admin/officers/qt.admin/roles', [['roles', 'ADMIN'], ['roles', 'SUPERVISOR']]);
+    expect(grant.status).toBe(409);
+    expect(await grant.text()).toContain('cannot give themselves a role');
+    expect((await officerRow('qt.admin')).roles).toEqual(['ADMIN']);
     expect((await post(sessions.admin!, '/admin/officers/cb.hanoi/disable', [])).status).toBe(404);
     expect((await officerRow('cb.hanoi')).active).toBe(true);
     expect((await post(sessions.admin!, '/admin/officers', [['username', 'cb.hn2'], ['fullName', 'Hà Nội Hai'], ['agency', 'PC08-HN'], ['roles', 'REVIEWER']])).status).toBe(400);

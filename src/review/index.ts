@@ -6,7 +6,7 @@ export type { TDecideDeps, TDecisionOutcome } from './decide.ts';
 export { ZDecision } from './decision-input.ts';
 export type { TDecisionInput, TDecisionKind } from './decision-input.ts';
 export type { TPrincipal, TRole } from './principal.ts';
-export { listQueue } from './queue.ts';
+export { listQueue, ZQueueQuery } from './queue.ts';
 export type { TQueue, TQueueFilters, TQueueItem } from './queue.ts';
 export { reviewRoutes } from './routes.ts';
 export type { TReviewDeps } from './routes.ts';

@@ -1,9 +1,18 @@
 import { queryRows, type TDb } from '../db/index.ts';
 import { Prisma } from '../generated/prisma/client.ts';
-import type { Violation } from '../generated/prisma/enums.ts';
+import { z } from 'zod';
+import { Violation } from '../generated/prisma/enums.ts';
 import { SUMMARY_COLUMNS, type TCaseSummary } from './case-summary.ts';
 import type { TPrincipal } from './principal.ts';
 import { QUEUE_STATE, queuesOf, type TQueueKind } from './rules.ts';
+
+/** The queue's filters as a query string carries them (the API's `GET /v1/review/queue` and the queue page). */
+export const ZQueueQuery = z.object({
+  flag: z.string().regex(/^[A-Z_]{2,40}$/).optional(),
+  violation: z.enum(Violation).optional(),
+  camera: z.string().min(1).max(64).optional(),
+  site: z.string().min(1).max(64).optional(),
+});
 
 export type TQueueFilters = {
   flag?: string;

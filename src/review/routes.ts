@@ -1,23 +1,16 @@
 import express, { Router, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
-import { Violation } from '../generated/prisma/enums.ts';
 import { AppError } from '../shared/app-error.ts';
 import { claimNext, releaseClaim, renewClaim, type TClaimDeps } from './claims.ts';
 import { decide, type TDecideDeps } from './decide.ts';
 import { ZDecision } from './decision-input.ts';
 import type { TPrincipal } from './principal.ts';
-import { listQueue } from './queue.ts';
+import { listQueue, ZQueueQuery } from './queue.ts';
 import { queuesOf } from './rules.ts';
 
 export type TReviewDeps = TClaimDeps & TDecideDeps;
 
 const ZUuid = z.uuid();
-const ZQueueQuery = z.object({
-  flag: z.string().regex(/^[A-Z_]{2,40}$/).optional(),
-  violation: z.enum(Violation).optional(),
-  camera: z.string().min(1).max(64).optional(),
-  site: z.string().min(1).max(64).optional(),
-});
 const ZNextBody = z.strictObject({ queue: z.enum(['ESCALATED', 'QA', 'REVIEW']).optional() });
 
 /** The officer, who must review (REVIEWER or SUPERVISOR): to anyone else these routes do not exist. */

@@ -41,12 +41,15 @@ const manageable = async (db: TDb, p: TPrincipal, username: string): Promise<voi
 /**
  * An ADMIN keeps their own ADMIN role and account: removing either from oneself could
  * leave no ADMIN able to manage officers, and a hijacked session should not be able to
- * lock its owner out. Another ADMIN (or the admin CLI) does it.
+ * lock its owner out. Nor does an ADMIN give themselves a role they lack: whoever manages
+ * accounts must not be able to make themselves a reviewer or supervisor of cases (four
+ * eyes). Another ADMIN (or the admin CLI) does it.
  */
 const notOneself = (p: TPrincipal, username: string, roles?: OfficerRole[]) => {
   if (p.username !== username) return;
   if (roles === undefined) throw new AppError('CONFLICT', 'an ADMIN cannot disable their own account: another ADMIN does it');
   if (!roles.includes('ADMIN')) throw new AppError('CONFLICT', 'an ADMIN cannot remove their own ADMIN role: another ADMIN does it');
+  if (roles.some((r) => !p.roles.includes(r))) throw new AppError('CONFLICT', 'an ADMIN cannot give themselves a role: another ADMIN does it');
 };
 
 /**

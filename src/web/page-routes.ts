@@ -5,7 +5,7 @@ import { csrfProtection } from '../accounts/index.ts';
 import { caseView } from '../cases/index.ts';
 import type { TDb } from '../db/index.ts';
 import { Violation } from '../generated/prisma/enums.ts';
-import { claimNext, decide, listQueue, queuesOf, REJECT_REASONS, releaseClaim, type TReviewDeps, ZDecision } from '../review/index.ts';
+import { claimNext, decide, listQueue, queuesOf, REJECT_REASONS, releaseClaim, type TReviewDeps, ZDecision, ZQueueQuery } from '../review/index.ts';
 import { AppError } from '../shared/app-error.ts';
 import { renderErrorPage } from './error-page.ts';
 import { languageOf, rememberLanguage } from './lang.ts';
@@ -18,11 +18,12 @@ import { staticAssets } from './static.ts';
 const FLASHES = ['none', 'released', 'decided'] as const;
 
 const ZUuid = z.uuid();
+/** The API's queue filters, forgiving: a page with a stale or mistyped filter drops it instead of failing. */
 const ZQueueFilters = z.object({
-  flag: z.string().regex(/^[A-Z_]{2,40}$/).optional().catch(undefined),
-  violation: z.enum(Violation).optional().catch(undefined),
-  camera: z.string().min(1).max(64).optional().catch(undefined),
-  site: z.string().min(1).max(64).optional().catch(undefined),
+  flag: ZQueueQuery.shape.flag.catch(undefined),
+  violation: ZQueueQuery.shape.violation.catch(undefined),
+  camera: ZQueueQuery.shape.camera.catch(undefined),
+  site: ZQueueQuery.shape.site.catch(undefined),
 });
 
 /** A form's text fields as the decision API's JSON: empty fields dropped, the amount a number. */
