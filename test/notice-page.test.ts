@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entityHistory } from '../src/audit/index.ts';
@@ -229,6 +230,27 @@ describe('the notice page (GET /notices/<number>)', () => {
     expect(clientKey('2001:0db8:0001:0002:ffff:0:0:9')).toBe('2001:db8:1:2::/64');
     expect(clientKey('::ffff:203.0.113.7')).toBe('203.0.113.7');
     expect(clientKey('203.0.113.7')).toBe('203.0.113.7');
+  });
+
+  it('in production the grant cookie is Secure and __Secure- named', async () => {
+    const prod = await startApi(ctx, { env: { NODE_ENV: 'production' } });
+    try {
+      // A fresh API's Redis connection fails fast until it is up (503); wait for it here.
+      const redis = prod.services.redis();
+      if (redis.status !== 'ready') await once(redis, 'ready');
+      const res = await fetch(`${prod.baseUrl}${noticePath(a.number)}`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: prod.baseUrl },
+        body: new URLSearchParams({ code: a.code }),
+      });
+      expect(res.status).toBe(303);
+      const cookie = res.headers.getSetCookie().find((c) => c.startsWith('__Secure-pn_notice='));
+      expect(cookie).toBeDefined();
+      expect(cookie!.split(';').map((x) => x.trim())).toEqual(expect.arrayContaining(['Secure', 'HttpOnly', 'SameSite=Strict', `Path=${noticePath(a.number)}`]));
+    } finally {
+      await prod.close();
+    }
   });
 
   it('refuses a code posted from another site', async () => {

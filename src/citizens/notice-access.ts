@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { RateLimiter, type TRateLimit } from '../accounts/index.ts';
 import { appendAudit } from '../audit/index.ts';
 import type { TDb } from '../db/index.ts';
+import { AppError } from '../shared/app-error.ts';
 import { dummyAccessCodeHash, noticeByNumber, verifyAccessCode, type TNoticeByNumber } from '../notices/index.ts';
 
 export type TNoticeAccessDeps = {
@@ -43,6 +44,12 @@ export const clientKey = (ip: string): string => {
   return `${groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
 };
 
+/** Redis down (or not connected yet): the page cannot count tries nor read grants, so it answers 503 and Retry-After. */
+const orUnavailable = <T>(p: Promise<T>): Promise<T> =>
+  p.catch((err: unknown) => {
+    throw new AppError('DEPENDENCY_UNAVAILABLE', 'the notice page is unavailable; retry later', { retryAfter: 5, cause: err });
+  });
+
 const grantKey = (prefix: string, token: string) => `${prefix}:notice-grant:${sha256(token)}`;
 
 /**
@@ -57,8 +64,8 @@ export const tryAccessCode = async (deps: TNoticeAccessDeps, input: { number: st
   const limiter = new RateLimiter(deps.redis, deps.prefix);
   const client = clientKey(input.ip);
   const keys = { ip: `notice-code:ip:${client}`, number: `notice-code:n:${sha256(input.number)}` };
-  const byIp = await limiter.hit(keys.ip, deps.perIp);
-  const over = byIp.wait ? { by: 'client', ...byIp } : { by: 'notice', ...(await limiter.hit(keys.number, deps.perNotice)) };
+  const byIp = await orUnavailable(limiter.hit(keys.ip, deps.perIp));
+  const over = byIp.wait ? { by: 'client', ...byIp } : { by: 'notice', ...(await orUnavailable(limiter.hit(keys.number, deps.perNotice))) };
   if (over.wait) {
     // Once per window and key: a spray shows in the audit log without writing an entry per try.
     if (over.firstRefused) {
@@ -71,9 +78,8 @@ export const tryAccessCode = async (deps: TNoticeAccessDeps, input: { number: st
   const notice = input.number.length <= MAX_NUMBER_LENGTH ? await noticeByNumber(deps.db, input.number) : null;
   const matches = await verifyAccessCode(input.code, notice?.accessCodeHash ?? (await dummyAccessCodeHash()));
   if (!notice?.accessCodeHash || !matches) return { kind: 'refused' };
-  await Promise.all([limiter.forgive(keys.ip), limiter.forgive(keys.number)]);
   const token = randomBytes(32).toString('base64url');
-  await deps.redis.set(grantKey(deps.prefix, token), notice.id, 'PX', deps.accessMs);
+  await orUnavailable(Promise.all([limiter.forgive(keys.ip), limiter.forgive(keys.number), deps.redis.set(grantKey(deps.prefix, token), notice.id, 'PX', deps.accessMs)]));
   await deps.db.$transaction((tx) => appendAudit(tx, { actor: 'citizen:notice-page', entityType: 'notice', entityId: notice.id, action: 'notice.opened', data: { client } }));
   return { kind: 'granted', notice, token };
 };
@@ -82,6 +88,6 @@ export const tryAccessCode = async (deps: TNoticeAccessDeps, input: { number: st
 export const grantOpens = async (deps: Pick<TNoticeAccessDeps, 'redis' | 'prefix'>, tokens: readonly string[], noticeId: string): Promise<boolean> => {
   const valid = tokens.filter((t) => /^[A-Za-z0-9_-]{43}$/.test(t)).slice(0, 8);
   if (valid.length === 0) return false;
-  const ids = await deps.redis.mget(...valid.map((t) => grantKey(deps.prefix, t)));
+  const ids = await orUnavailable(deps.redis.mget(...valid.map((t) => grantKey(deps.prefix, t))));
   return ids.includes(noticeId);
 };

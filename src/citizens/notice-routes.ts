@@ -84,10 +84,13 @@ export const noticePageRoutes = (deps: TNoticePageDeps): Router => {
     renderPage(req, res, 'notice-code', { tn, number: opts.number, action: noticePath(opts.number), error }, status);
   };
 
-  /** What a link of a closed (or never opened, or unknown) notice answers: one page for all. */
-  const gone = (req: Request, res: Response, number: string) => {
-    renderPage(req, res, 'notice-gone', { tn: strings(req), number, pagePath: noticePath(number) }, 404);
-  };
+  /**
+   * What a link of a closed (or never opened, or unknown) notice answers: one page for all,
+   * with the pages' headers (the files themselves are sent without a CSP, which a browser's
+   * PDF viewer may not take).
+   */
+  const gone = (req: Request, res: Response, number: string) =>
+    headers(req, res, () => renderPage(req, res, 'notice-gone', { tn: strings(req), number, pagePath: noticePath(number) }, 404));
 
   router.get('/notices/*number/pdf', async (req, res) => {
     const notice = await opened(req, numberOf(req));
