@@ -134,6 +134,7 @@ describe('the notice page (GET /notices/<number>)', () => {
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(pdf.headers['cache-control']).toBe('private, no-store');
     expect(pdf.headers['x-content-type-options']).toBe('nosniff');
+    expect(pdf.headers['cross-origin-resource-policy']).toBe('same-origin');
     expect(pdf.body.subarray(0, 5).toString()).toBe('%PDF-');
     expect(sha256(pdf.body)).toBe(stored.pdfSha256);
     expect(page.text).toContain(`href="${noticePath(a.number)}/pdf"`);

@@ -6,8 +6,9 @@ import type { ContentStore } from './content-store.ts';
 
 /**
  * Streams a stored file as the answer: private and never kept (no-store: shared phones and
- * review stations keep nothing once the access ends), not sniffed. A file missing from the
- * store is the operator's problem (500), found before any header is sent.
+ * review stations keep nothing once the access ends), not sniffed, not embeddable by other
+ * sites. A file missing from the store is the operator's problem (500), found before any
+ * header is sent.
  */
 export const sendStored = async (
   req: Request,
@@ -24,6 +25,8 @@ export const sendStored = async (
   res.status(200).type(file.contentType).set({
     'Cache-Control': 'private, no-store',
     'X-Content-Type-Options': 'nosniff',
+    // Other sites may not embed it (they would get nothing without the cookies anyway).
+    'Cross-Origin-Resource-Policy': 'same-origin',
     'Content-Disposition': file.disposition ?? 'inline',
     ...(file.bytes ? { 'Content-Length': String(file.bytes) } : {}),
   });
