@@ -17,7 +17,7 @@ export default tseslint.config(
     files: ['src/web/assets/**/*.js'],
     languageOptions: {
       sourceType: 'script',
-      globals: { document: 'readonly', location: 'readonly', FormData: 'readonly', HTMLElement: 'readonly', fetch: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly' },
+      globals: { document: 'readonly', location: 'readonly', history: 'readonly', FormData: 'readonly', HTMLElement: 'readonly', fetch: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly' },
     },
   },
 );

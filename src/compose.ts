@@ -257,6 +257,19 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
       },
       officerAuth: opts.officerAuth,
       dashboardQueues,
+      noticeFiles: noticeFiles(),
+      noticePage: {
+        db: db(),
+        redis: redis(),
+        prefix: cfg.QUEUE_PREFIX,
+        calendar: calendar(),
+        evidence: evidence(),
+        notices: noticeFiles(),
+        secureCookies: cfg.NODE_ENV === 'production',
+        accessMs: cfg.NOTICE_ACCESS_MINUTES * 60_000,
+        perNotice: { points: cfg.NOTICE_CODE_RATE_PER_NOTICE, windowSeconds: cfg.NOTICE_CODE_RATE_WINDOW_SECONDS },
+        perIp: { points: cfg.NOTICE_CODE_RATE_PER_IP, windowSeconds: cfg.NOTICE_CODE_RATE_WINDOW_SECONDS },
+      },
     }),
   );
 

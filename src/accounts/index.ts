@@ -10,6 +10,8 @@ export { login, logout } from './login.ts';
 export type { TAuthDeps, TLoginRules } from './login.ts';
 export { addOfficer, disableOfficer, listOfficers, resetOfficerPassword, ROLES, setOfficerRoles, ZOfficerInput } from './officers.ts';
 export { hashPassword, verifyPassword } from './password.ts';
+export { RateLimiter } from './rate-limit.ts';
+export type { TRateLimit } from './rate-limit.ts';
 export { resolveSession, revokeSession } from './sessions.ts';
 export type { TSessionRules } from './sessions.ts';
 export { agenciesByIds, officerAgencyId, officerNames, officersOfAgencies } from './officer-reads.ts';

@@ -26,4 +26,15 @@ export class RateLimiter {
     const ttl = Number(replies[2]?.[1]);
     return count > limit.points ? { wait: Math.max(ttl, 1), firstRefused: count === limit.points + 1 } : { wait: 0, firstRefused: false };
   }
+
+  /**
+   * Takes back one attempt counted by `hit` (an attempt that turned out right): callers that
+   * throttle only failures count first and forgive after, so concurrent attempts cannot all
+   * pass a check made before any of them was counted.
+   */
+  async forgive(key: string): Promise<void> {
+    const k = `${this.prefix}:rl:${key}`;
+    // Only a live counter: a DECR on an expired key would leave a -1 without expiry behind.
+    await this.redis.eval("if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('DECR', KEYS[1]) end return 0", 1, k);
+  }
 }

@@ -4,6 +4,7 @@ import { daysBetween, vietnamDate } from '../clock/index.ts';
 import type { TDb } from '../db/index.ts';
 import { caseCaptures } from '../events/index.ts';
 import { rulesByIds, type TRuleFacts } from '../fines/index.ts';
+import { caseNoticeRecord } from '../notices/index.ts';
 import { AppError } from '../shared/app-error.ts';
 import { text } from '../shared/templates.ts';
 import { isDueSoon } from './due-soon.ts';
@@ -67,7 +68,8 @@ const daysLeft = (due: Date | null, now: Date): number | null => (due ? daysBetw
  * Everything an officer needs to decide a case, in one read: the captures with their
  * evidence, the plate as read and normalised, the registry record beside what the camera
  * saw, camera and calibration, the act and its rule, the statutory dates, the flags in
- * words and the audit history. Another agency's case is NOT_FOUND.
+ * words and the audit history; once approved, its notice and deliveries. Another agency's
+ * case is NOT_FOUND.
  */
 export const caseView = async (db: TDb, viewer: TViewer, caseId: string, opts: { lang?: TLang; now?: Date } = {}) => {
   const lang = opts.lang ?? 'vi';
@@ -76,10 +78,11 @@ export const caseView = async (db: TDb, viewer: TViewer, caseId: string, opts: {
   const c = await db.case.findFirst({ where: { id: caseId, detectingAgencyId: { in: viewer.scopeAgencyIds } } });
   if (!c) throw notFound(caseId);
 
-  const [captures, history, rules] = await Promise.all([
+  const [captures, history, rules, record] = await Promise.all([
     caseCaptures(db, c.id),
     entityHistory(db, { type: 'case', id: c.id }),
     rulesByIds(db, c.fineRuleId ? [c.fineRuleId] : []),
+    caseNoticeRecord(db, c.id),
   ]);
   const { cameras, sites } = await describeCameras(db, {
     cameraIds: [...new Set(captures.map((e) => e.cameraId))],
@@ -191,6 +194,11 @@ export const caseView = async (db: TDb, viewer: TViewer, caseId: string, opts: {
         evidence: e.evidence.map((f) => ({ id: f.id, kind: f.kind, contentType: f.contentType, sha256: f.sha256, sizeBytes: f.sizeBytes, url: `/v1/evidence/${f.id}` })),
       };
     }),
+    /** After approval: the notice (number, PDF hash and size, whether an access code is set), every delivery with its attempts, the owner's responses, the escalations. */
+    notice: record.notice,
+    deliveries: record.deliveries,
+    responses: record.responses,
+    escalations: record.escalations,
     history: (blind ? history.filter((h) => !h.actor.startsWith('officer:') || h.actor === own) : history) satisfies THistoryEntry[],
   };
 };

@@ -134,6 +134,16 @@ const ZEnv = z.object({
   LOGIN_RATE_PER_USER: z.coerce.number().int().positive().default(10),
   LOGIN_RATE_PER_IP: z.coerce.number().int().positive().default(50),
   LOGIN_RATE_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
+  /** How long the right access code opens a notice's page, PDF and images in that browser (a cookie scoped to the notice). */
+  NOTICE_ACCESS_MINUTES: z.coerce.number().int().positive().max(24 * 60).default(30),
+  /**
+   * Wrong access codes per notice number, and per client address, in
+   * NOTICE_CODE_RATE_WINDOW_SECONDS; past them 429. A right code is not counted. The per-client
+   * figure is high because mobile carriers put many phones behind one address (CGNAT).
+   */
+  NOTICE_CODE_RATE_PER_NOTICE: z.coerce.number().int().positive().default(10),
+  NOTICE_CODE_RATE_PER_IP: z.coerce.number().int().positive().default(30),
+  NOTICE_CODE_RATE_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
 });
 
 export type TConfig = Omit<z.infer<typeof ZEnv>, 'CAMERA_SECRET_KEY' | 'AUDIT_CHECKPOINT_KEY'> & {

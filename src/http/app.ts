@@ -6,8 +6,10 @@ import swaggerUi from 'swagger-ui-express';
 import { authRoutes, csrfProtection, requireOfficer, type TAuthLocals } from '../accounts/index.ts';
 import type { TDb } from '../db/index.ts';
 import { caseInScope, caseRoutes } from '../cases/index.ts';
+import { noticePageRoutes, type TNoticePageDeps } from '../citizens/index.ts';
 import { cameraEventRoutes, evidenceRoutes, type TIngestDeps, type TIngestHttpLimits, type TIngestMetrics } from '../events/index.ts';
 import type { TLogger } from '../shared/logger.ts';
+import type { ContentStore } from '../storage/index.ts';
 import { reviewRoutes } from '../review/index.ts';
 import { adminRoutes, pageRoutes, QUEUE_DASHBOARD_PATH, queueDashboard, sameOriginWrites, supervisorRoutes, type TOfficerAuth } from '../web/index.ts';
 import { errorHandler, notFound } from './error-handler.ts';
@@ -28,6 +30,10 @@ export type TAppDeps = {
   review: { leaseSeconds: number; supervisorThresholdVnd: number; qaSampleRate: number };
   /** Stands in for src/accounts' requireOfficer (tests sign officers in by a header); by default the real one. */
   officerAuth?: TOfficerAuth;
+  /** Notice PDFs (officers download them from the case; citizens from the notice page). */
+  noticeFiles: ContentStore;
+  /** The notice page citizens open with their access code (src/citizens). */
+  noticePage: TNoticePageDeps;
   /** Every stage and maintenance queue, for the ADMINs' BullMQ dashboard at /admin/queues. */
   dashboardQueues?: () => Queue[];
 };
@@ -50,11 +56,12 @@ export const createApp = (deps: TAppDeps): Express => {
   app.use('/docs', helmet(), swaggerUi.serve, swaggerUi.setup(doc));
   const officerAuth = deps.officerAuth ?? { requireOfficer };
   const db = deps.db;
-  app.use(caseRoutes({ db }, officerAuth));
+  app.use(caseRoutes({ db, notices: deps.noticeFiles }, officerAuth));
   app.use(evidenceRoutes({ db, store: deps.ingest.evidence, caseVisible: (p, caseId) => caseInScope(db, p, caseId) }, officerAuth));
   app.use(pageRoutes({ db, ...deps.review }, officerAuth));
   app.use(supervisorRoutes({ db }, officerAuth));
   app.use(adminRoutes({ db }, officerAuth));
+  app.use(noticePageRoutes(deps.noticePage));
   if (deps.dashboardQueues) {
     // bull-board's page loads its scripts from this origin and inlines none (helmet's default CSP holds).
     app.use(QUEUE_DASHBOARD_PATH, helmet(), officerAuth.requireOfficer({ roles: ['ADMIN'] }), sameOriginWrites, queueDashboard(deps.dashboardQueues));

@@ -140,12 +140,24 @@ export const openApiDocument = () =>
       },
       '/v1/cases/{id}': {
         get: {
-          summary: "An officer's view of one case: captures and evidence URLs, plate as read and normalised with confidence, registry record beside what the camera saw, camera and certificate, act, rule, range, amount, points, deadlines and days left, flags in words (?lang=en for English), audit history",
+          summary: "An officer's view of one case: captures and evidence URLs, plate as read and normalised with confidence, registry record beside what the camera saw, camera and certificate, act, rule, range, amount, points, deadlines and days left, flags in words (?lang=en for English), audit history; once approved its notice (number, issuedAt, PDF sha256 and size, accessCode \"set\" or \"not set\", never the hash; pdfUrl), every delivery (channel, status, address, attempts, message and provider ids, sent/delivered/failed times, last error), owner responses and escalations",
           requestParams: { path: z.object({ id: z.uuid() }), query: z.object({ lang: z.enum(['vi', 'en']).optional() }) },
           responses: {
             '200': { description: 'The case view' },
             '401': err('Not signed in'),
             '404': err("No such case, or another agency's case (its existence is not revealed)"),
+          },
+        },
+      },
+      '/v1/cases/{id}/notice.pdf': {
+        get: {
+          summary: "The case's notice PDF as stored (its sha256 is the case view's notice.pdfSha256), for officers who may see the case; Cache-Control private, no-store",
+          security: officer,
+          requestParams: { path: z.object({ id: z.uuid() }) },
+          responses: {
+            '200': { description: 'application/pdf', content: { 'application/pdf': { schema: z.string().meta({ format: 'binary' }) } } },
+            '401': err('Not signed in'),
+            '404': err("No such case, another agency's case, or no notice rendered yet"),
           },
         },
       },

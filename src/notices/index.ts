@@ -1,7 +1,9 @@
-export { generateAccessCode, hashAccessCode, normaliseAccessCode, verifyAccessCode } from './access-code.ts';
+export { dummyAccessCodeHash, generateAccessCode, hashAccessCode, normaliseAccessCode, verifyAccessCode } from './access-code.ts';
 export { issueNotices } from './issue-notices.ts';
 export type { TNoticeOutcome, TNoticeStageDeps } from './issue-notices.ts';
 export type { TNoticeDocument } from './notice-document.ts';
-export { issuerOf, loadNoticeCases, noticeDocument, noticePath } from './notice-facts.ts';
+export { assessedSpeed, issuerOf, loadNoticeCases, noticeDocument, noticePath, noticeTerms } from './notice-facts.ts';
 export type { TNoticeCase } from './notice-facts.ts';
 export { DEFAULT_NOTICE_NUMBER_PATTERN, formatNoticeNumber, ZNoticeNumberPattern } from './notice-number.ts';
+export { caseNoticeRecord, noticeByNumber, noticeFileName, noticeFileOfCase } from './notice-record.ts';
+export type { TCaseNoticeRecord, TNoticeByNumber } from './notice-record.ts';

@@ -79,6 +79,28 @@ export const issuerOf = (agency: NonNullable<TNoticeCase['detectingAgency']>, si
   };
 };
 
+/** For speeding, the lowest measured excess over the captures: the one the fine was assessed on. */
+export const assessedSpeed = (captures: readonly { speedMeasuredKmh: number | null; speedLimitKmh: number | null }[]): TNoticeDocument['act']['speed'] => {
+  const measured = captures
+    .flatMap((c) => (c.speedMeasuredKmh !== null && c.speedLimitKmh !== null ? [{ measuredKmh: c.speedMeasuredKmh, limitKmh: c.speedLimitKmh }] : []))
+    .sort((x, y) => x.measuredKmh - x.limitKmh - (y.measuredKmh - y.limitKmh));
+  return measured[0] ?? null;
+};
+
+/**
+ * What the notice tells the owner to pay and where to go, as printed: the approved amount,
+ * the points (none for an organisation), the handling unit. The notice page shows the same.
+ */
+export const noticeTerms = (c: Pick<TNoticeCase, 'approvedAmount' | 'fineAmount' | 'fineMin' | 'points' | 'owner' | 'handlingAgency' | 'handlingUnit' | 'detectingAgency'>) => ({
+  amount: c.approvedAmount ?? c.fineAmount ?? c.fineMin ?? 0,
+  points: c.owner?.ownerType === 'ORGANISATION' ? 0 : (c.points ?? 0),
+  handlingUnit: {
+    name: c.handlingAgency?.name ?? c.handlingUnit ?? c.detectingAgency?.name ?? '',
+    address: c.handlingAgency?.address ?? null,
+    phone: c.handlingAgency?.phone ?? null,
+  },
+});
+
 /**
  * From the case's captures: the first printable evidence images (read from the evidence
  * store) and, for speeding, the lowest measured excess (the one the fine was assessed on).
@@ -87,10 +109,7 @@ const captureFacts = async (db: TDb, store: ContentStore, caseId: string): Promi
   const captures = await caseCaptures(db, caseId);
   const files = captures.flatMap((c) => c.evidence).filter((e) => PRINTABLE.has(e.contentType));
   const evidence = await Promise.all(files.slice(0, MAX_IMAGES).map(async (e) => ({ contentType: e.contentType, bytes: await readFile(store.pathOf(e.sha256)) })));
-  const measured = captures
-    .flatMap((c) => (c.speedMeasuredKmh !== null && c.speedLimitKmh !== null ? [{ measuredKmh: c.speedMeasuredKmh, limitKmh: c.speedLimitKmh }] : []))
-    .sort((x, y) => x.measuredKmh - x.limitKmh - (y.measuredKmh - y.limitKmh));
-  return { evidence, speed: measured[0] ?? null };
+  return { evidence, speed: assessedSpeed(captures) };
 };
 
 export type TDocumentInput = {
@@ -119,6 +138,7 @@ export const noticeDocument = async (
   const base = deps.publicBaseUrl.replace(/\/+$/, '');
   const shortUrl = `${base}${noticePath(notice.number)}`;
   const captured = await captureFacts(deps.db, deps.evidence, c.id);
+  const terms = noticeTerms(c);
   return {
     language: notice.language === 'en' ? 'en' : 'vi',
     number: notice.number,
@@ -140,12 +160,12 @@ export const noticeDocument = async (
       legalBasis: c.legalBasis,
       fineMin: c.fineMin,
       fineMax: c.fineMax,
-      amount: c.approvedAmount ?? c.fineAmount ?? c.fineMin,
-      points: c.owner.ownerType === 'ORGANISATION' ? 0 : (c.points ?? 0),
+      amount: terms.amount,
+      points: terms.points,
       speed: captured.speed,
     },
     detectingUnit: c.detectingAgency.name,
-    handlingUnit: { name: c.handlingAgency?.name ?? c.handlingUnit ?? c.detectingAgency.name, address: c.handlingAgency?.address ?? null, phone: c.handlingAgency?.phone ?? null },
+    handlingUnit: terms.handlingUnit,
     responseDue: ownerResponseDue(notice.issuedAt, deps.calendar),
     evidence: captured.evidence,
     // The code rides in the fragment: browsers do not send it, so no server log holds it.

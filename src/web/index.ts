@@ -1,5 +1,5 @@
 export { renderErrorPage, wantsHtml } from './error-page.ts';
-export { formatters, languageOf, LANGS, translator } from './lang.ts';
+export { formatters, languageOf, LANGS, rememberLanguage, translator } from './lang.ts';
 export type { TLang, TTranslate } from './lang.ts';
 export { decisionOfForm, pageRoutes } from './page-routes.ts';
 export type { TOfficerAuth, TPrincipal, TRole } from './principal.ts';

@@ -63,6 +63,7 @@ export const formatters = (lang: TLang) => {
       const p = pick(d);
       return `${p.day}/${p.month}/${p.year}`;
     },
+    int: (n: number | null | undefined) => (n === null || n === undefined ? '—' : number.format(n)),
     /** Integer VND. */
     vnd: (n: number | null | undefined) => (n === null || n === undefined ? '—' : `${number.format(n)} ₫`),
     percent: (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${Math.round(x * 100)} %`),
