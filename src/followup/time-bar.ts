@@ -17,17 +17,18 @@ const limitationEnd = (c: TCandidate): Date => c.limitationEndsAt ?? limitationE
  * Unresolved cases whose 1-year limitation (Decree 168/2024 Art 4.1) ended before `now`
  * move to TIME_BARRED: "no longer usable" (Art 4.2), audited with the basis. A case in
  * review loses its claim (the officer's next decision finds it moved: 409); escalations of
- * an OVERDUE case are lifted in the same transaction. The SQL bound is wide (a year and a
- * day after the capture, the latest the end of its Vietnam day can be); the exact end
- * comes from src/clock. Oldest first, at most `batch` per run.
+ * an OVERDUE case are lifted in the same transaction. The SQL picks candidates by an early
+ * estimate (a year less a day after the capture: never later than the true end, whatever
+ * the time zone and 29 February do), the exact end comes from src/clock. Oldest first, at
+ * most `batch` per run; candidates not past yet are the youngest, so none is skipped.
  */
 export const timeBarCases = async (db: TDb, opts: { now: Date; batch: number }): Promise<TTimeBarReport> => {
   const rows = await db.$queryRaw<TCandidate[]>`
     SELECT id::text, status::text AS status, first_captured_at AS "firstCapturedAt", limitation_ends_at AS "limitationEndsAt"
     FROM "case"
     WHERE status::text = ANY(${[...UNRESOLVED]}::text[])
-      AND coalesce(limitation_ends_at, first_captured_at + interval '1 year 1 day') < ${opts.now}
-    ORDER BY coalesce(limitation_ends_at, first_captured_at + interval '1 year') LIMIT ${opts.batch}`;
+      AND coalesce(limitation_ends_at, first_captured_at + interval '1 year' - interval '1 day') < ${opts.now}
+    ORDER BY coalesce(limitation_ends_at, first_captured_at + interval '1 year' - interval '1 day') LIMIT ${opts.batch}`;
   const past = rows.filter((c) => opts.now.getTime() > limitationEnd(c).getTime());
   if (past.length === 0) return { timeBarred: 0, byState: {}, liftRequested: 0, withdrawn: 0 };
   return db.$transaction(async (tx) => {
