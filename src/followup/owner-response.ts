@@ -26,7 +26,8 @@ export const ZOwnerResponse = z
     respondedAt: z.iso.datetime({ offset: true }).optional(),
   })
   .refine((r) => r.kind !== 'DRIVER_IDENTIFIED' || !!r.driverName, { path: ['driverName'], message: 'name the driver the owner identified' });
-export type TOwnerResponseInput = z.infer<typeof ZOwnerResponse>;
+/** A response as ZOwnerResponse leaves it (callers in-process may leave out what is absent). */
+export type TOwnerResponseInput = { kind: z.infer<typeof ZOwnerResponse>['kind']; driverName?: string; driverIdNumber?: string; note?: string; respondedAt?: string };
 
 /** A clock difference between the officer's machine and the server that is still "now". */
 const SKEW_MS = 5 * 60_000;
