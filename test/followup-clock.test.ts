@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CalendarCache, type WorkCalendar } from '../src/clock/index.ts';
 import { recordOwnerResponse, runDeadlines } from '../src/followup/index.ts';
-import { claimNext } from '../src/review/index.ts';
+import { claimNext, decide } from '../src/review/index.ts';
 import { ContentStore } from '../src/storage/index.ts';
 import { adminRunner } from './support/admin.ts';
 import { createTestContext, seedSite, silentLogger, testServices, type TTestContext } from './support/context.ts';
@@ -149,6 +149,8 @@ describe('the 1-year limitation', () => {
     const row = await ctx.db.case.findUniqueOrThrow({ where: { id: inReview.caseId } });
     expect(row).toMatchObject({ claimedBy: null, claimId: null, claimExpiresAt: null });
     expect(await claimNext({ db: ctx.db, leaseSeconds: 600 }, principal())).toBeNull();
+    const late = decide({ db: ctx.db, supervisorThresholdVnd: 20_000_000, qaSampleRate: 0 }, principal(), inReview.caseId, { decision: 'APPROVE' });
+    await expect(late).rejects.toMatchObject({ status: 409 });
     // The sent hold is lifted by a call, the others withdrawn without one.
     const lifted = await escalationsOf(overdue.caseId);
     expect(lifted).toEqual([

@@ -120,6 +120,9 @@ describe('escalation delivery', () => {
       expect(lift).toHaveLength(1);
       expect(lift[0]!.body).toMatchObject({ action: 'LIFT', cause: 'RESPONDED', basis: expect.stringContaining('khoản 11 Điều 47') });
     }
+    const view = await fetch(`${api.baseUrl}/v1/cases/${c.caseId}/followup`, { headers: asOfficer(me) });
+    expect(await view.json()).toMatchObject({ status: 'RESPONDED', canRespond: false, responses: [{ kind: 'CAME_IN_PERSON', note: 'Chủ xe đến Phòng CSGT' }], escalations: [{ status: 'LIFTED' }, { status: 'LIFTED' }, { status: 'LIFTED' }] });
+    expect((await fetch(`${api.baseUrl}/v1/cases/${c.caseId}/followup`, { headers: asOfficer(testPrincipal([OTHER])) })).status).toBe(404);
     const audit = await ctx.db.auditEntry.findMany({ where: { entityType: 'escalation', entityId: lifted[0]!.id }, orderBy: { id: 'asc' } });
     expect(audit.map((a) => a.action)).toEqual(['escalation.open', 'escalation.send', 'escalation.lift-requested', 'escalation.lift']);
   });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { TPrincipal } from '../accounts/index.ts';
 import type { TDb } from '../db/index.ts';
 import { AppError } from '../shared/app-error.ts';
-import { recordOwnerResponse, ZOwnerResponse } from './owner-response.ts';
+import { followupView, recordOwnerResponse, ZOwnerResponse } from './owner-response.ts';
 
 const ZUuid = z.uuid();
 
@@ -30,7 +30,8 @@ export const parseOwnerResponse = (body: unknown) => {
 
 /**
  * `POST /v1/cases/:id/response`: an officer records the owner's response (README "After
- * sending"). `requireOfficer` authenticates (and checks CSRF for cookie sessions).
+ * sending"); `GET /v1/cases/:id/followup`: the responses and escalations of a case the
+ * officer may see. `requireOfficer` authenticates (and checks CSRF for cookie sessions).
  */
 export const followupRoutes = (deps: { db: TDb; now?: () => Date }, requireOfficer: RequestHandler): Router => {
   const r = Router();
@@ -38,6 +39,14 @@ export const followupRoutes = (deps: { db: TDb; now?: () => Date }, requireOffic
     const p = responderOf(res);
     const id = caseIdOf(req.params.id);
     res.status(201).json(await recordOwnerResponse(deps.db, p, id, parseOwnerResponse(req.body), deps.now?.()));
+  });
+  r.get('/v1/cases/:id/followup', requireOfficer, async (req, res) => {
+    const p = res.locals.principal as TPrincipal;
+    const id = caseIdOf(req.params.id);
+    const [c] = await deps.db.$queryRaw<{ status: string }[]>`
+      SELECT status::text AS status FROM "case" WHERE id = ${id}::uuid AND detecting_agency_id = ANY(${p.scopeAgencyIds}::uuid[])`;
+    if (!c) throw new AppError('NOT_FOUND', 'no such case');
+    res.set('Cache-Control', 'private, no-store').json({ status: c.status, ...(await followupView(deps.db, id, c.status)) });
   });
   return r;
 };

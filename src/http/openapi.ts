@@ -231,6 +231,14 @@ export const openApiDocument = () =>
           },
         },
       },
+      '/v1/cases/{id}/followup': {
+        get: {
+          summary: "The case's state, the owner's responses recorded and its escalations (target, state, attempts, sent and lifted times, last error)",
+          security: officer,
+          requestParams: { path: z.object({ id: z.uuid() }) },
+          responses: { '200': { description: 'The follow-up of the case' }, '401': err('Not signed in'), '404': err("No such case, or another agency's") },
+        },
+      },
       '/v1/cases/{id}/response': {
         post: {
           summary: "Records the owner's response to the notice (came in person, identified the driver): the case goes to RESPONDED, the 20-day period stops, escalations are lifted",
