@@ -51,6 +51,10 @@ export const idempotencyKey = (req: Pick<TEscalationRequest, 'escalationId' | 'a
  * (or one lift) at the agency. 2xx: done (a `reference` in the JSON answer is kept);
  * network failures, timeouts, 429 and 5xx: unavailable (retried later); any other answer
  * is a refusal that a person must look at (the job fails into the dead letters).
+ *
+ * The gateway's side of the contract: a request is applied once per Idempotency-Key, and a
+ * LIFT is final for its escalation id: a HOLD arriving after it (a retry that was in flight
+ * when the case was resolved) is ignored.
  */
 export const httpEscalationAdapter = (opts: THttpEscalationOptions): TEscalationAdapter => ({
   deliver: async (req) => {
