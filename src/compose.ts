@@ -175,10 +175,10 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
       verify: (entity?: TEntityRef) => verifyAudit(db(), { key, staleMs, entity }),
     };
   });
-  /** One run of the statutory clock after sending (src/followup); `now` is moved by tests and `admin deadlines run`. */
-  const deadlines = (log: TLogger, now: Date = new Date()) =>
+  /** One run of the statutory clock after sending (src/followup), with its metrics: the `deadlines` task. */
+  const deadlines = (log: TLogger) =>
     runDeadlines(db(), {
-      now,
+      now: new Date(),
       batch: cfg.DEADLINES_BATCH,
       log,
       observe: (r: TDeadlinesReport) => {
@@ -304,7 +304,6 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
     reconciler,
     audit,
     maintenanceTasks,
-    deadlines,
     cameras,
     eventWriter,
     auth,

@@ -204,4 +204,12 @@ describe('the notice limit and the admin commands', () => {
     expect(status.stdout).toMatch(/^cases\tnotice limit approaching \(≤ 2 days\)\t[1-9]\d*$/m);
     expect((await admin('deadlines', 'run', '--at', 'yesterday')).code).not.toBe(0);
   });
+
+  it('is the `deadlines` maintenance task, which sets the notice-limit gauge', async () => {
+    const task = services.maintenanceTasks().find((t) => t.name === 'deadlines')!;
+    expect(task.everyMs).toBe(900_000);
+    await task.run(silentLogger);
+    const { body } = await services.metricsText({ pipeline: false });
+    expect(body).toMatch(/^pn_notice_limit_cases\{when="approaching"\} [1-9]\d*$/m);
+  });
 });

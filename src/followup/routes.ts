@@ -8,7 +8,7 @@ import { followupView, recordOwnerResponse, ZOwnerResponse } from './owner-respo
 const ZUuid = z.uuid();
 
 /** Reviewers and supervisors record responses; to anyone else (an ADMIN alone) the route does not exist, as in src/review. */
-export const responderOf = (res: Response): TPrincipal => {
+const responderOf = (res: Response): TPrincipal => {
   const p = res.locals.principal as TPrincipal | undefined;
   if (!p) throw new Error('follow-up routes need the officer middleware before them');
   if (!p.roles.includes('REVIEWER') && !p.roles.includes('SUPERVISOR')) throw new AppError('NOT_FOUND', 'no such case');
@@ -16,7 +16,7 @@ export const responderOf = (res: Response): TPrincipal => {
 };
 
 /** A case id in the path; a malformed one is a case that does not exist. */
-export const caseIdOf = (raw: unknown): string => {
+const caseIdOf = (raw: unknown): string => {
   const r = ZUuid.safeParse(raw);
   if (!r.success) throw new AppError('NOT_FOUND', 'no such case');
   return r.data;
