@@ -108,6 +108,12 @@ describe('the case page after the notice', () => {
     expect(await page.locator('[data-section="followup"]').textContent()).toContain('Công an cấp xã nơi chủ xe cư trú (mẫu số 04)');
     await page.locator('[data-form="response"]').scrollIntoViewIfNeeded();
     await page.screenshot({ path: screenshotPath('followup-case-overdue-1366x768'), fullPage: true });
+    // On a phone: the section and its form fit, no sideways scrolling of the page.
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await page.locator('[data-form="response"]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshotPath('followup-case-overdue-390x844') });
+    await page.setViewportSize({ width: 1366, height: 768 });
 
     // Without the form's token: refused, nothing recorded.
     const forged = await page.request.post(`${url}/response`, { form: { kind: 'CAME_IN_PERSON' }, headers: { accept: 'text/html' } });
