@@ -30,6 +30,7 @@ import {
   type TStages,
 } from './queues/index.ts';
 import { DELIVERY_MACHINE } from './dispatch/index.ts';
+import { ESCALATION_MACHINE, escalationStage, httpEscalationAdapter, runDeadlines, unconfiguredEscalationAdapter, type TDeadlinesReport } from './followup/index.ts';
 import { issueNotices, type TNoticeDocument } from './notices/index.ts';
 import { createRegistry, timedRegistry, type VehicleRegistry } from './registry/index.ts';
 import { createLogger, type TLogger } from './shared/logger.ts';
@@ -104,11 +105,17 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
   );
   const rules = lazy(() => opts.rules ?? new RuleCache(db()));
   const calendar = lazy(() => new CalendarCache(db()));
-  const machines = [EVENT_MACHINE, CASE_MACHINE, DELIVERY_MACHINE] as const;
+  const machines = [EVENT_MACHINE, CASE_MACHINE, DELIVERY_MACHINE, ESCALATION_MACHINE] as const;
   // Replaced by the notice renderer (src/notices/render-notice.ts) and the dispatch stage (src/dispatch) as they land.
   const renderNotice = async (_doc: TNoticeDocument): Promise<Buffer> => {
     throw new Error('the notice renderer is not wired yet');
   };
+
+  const escalationAdapter = lazy(() =>
+    cfg.ESCALATION_URL && cfg.ESCALATION_SIGNING_KEY
+      ? httpEscalationAdapter({ url: cfg.ESCALATION_URL, signingKey: cfg.ESCALATION_SIGNING_KEY, timeoutMs: cfg.ESCALATION_TIMEOUT_MS })
+      : unconfiguredEscalationAdapter,
+  );
 
   const stages = lazy(
     (): TStages => ({
@@ -130,6 +137,7 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
       dispatch: {
         handle: async (ids) => ids.map(() => new Error('the dispatch stage is not wired yet')),
       },
+      escalation: escalationStage({ db: db(), adapter: escalationAdapter() }),
     }),
   );
   const relay = lazy(
@@ -167,6 +175,19 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
       verify: (entity?: TEntityRef) => verifyAudit(db(), { key, staleMs, entity }),
     };
   });
+  /** One run of the statutory clock after sending (src/followup), with its metrics: the `deadlines` task. */
+  const deadlines = (log: TLogger) =>
+    runDeadlines(db(), {
+      now: new Date(),
+      batch: cfg.DEADLINES_BATCH,
+      log,
+      observe: (r: TDeadlinesReport) => {
+        metrics().noticeLimitCases.set({ when: 'approaching' }, r.noticeLimit.approaching);
+        metrics().noticeLimitCases.set({ when: 'missed' }, r.noticeLimit.missed);
+        metrics().deadlineMoves.inc({ to: 'OVERDUE' }, r.overdue.overdue);
+        metrics().deadlineMoves.inc({ to: 'TIME_BARRED' }, r.timeBarred.timeBarred);
+      },
+    });
   const maintenanceTasks = lazy((): (TMaintenanceTask & { name: TMaintenanceTaskName })[] => [
     { name: 'reconcile', everyMs: cfg.RECONCILE_INTERVAL_SECONDS * 1000, run: () => reconciler().runOnce() },
     {
@@ -193,6 +214,8 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
         return report;
       },
     },
+    // Overdue → escalated, limitation → time-barred, warnings of the 10-day notice limit.
+    { name: 'deadlines', everyMs: cfg.DEADLINES_INTERVAL_SECONDS * 1000, run: (log) => deadlines(log) },
     {
       name: 'audit-checkpoint',
       everyMs: audit().everyMs,
@@ -270,6 +293,7 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
         perNotice: { points: cfg.NOTICE_CODE_RATE_PER_NOTICE, windowSeconds: cfg.NOTICE_CODE_RATE_WINDOW_SECONDS },
         perIp: { points: cfg.NOTICE_CODE_RATE_PER_IP, windowSeconds: cfg.NOTICE_CODE_RATE_WINDOW_SECONDS },
       },
+      now: opts.now,
     }),
   );
 

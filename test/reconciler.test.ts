@@ -148,6 +148,7 @@ describe('reconciler', () => {
     const reconcileQueue = processes[0]!.queues.find((q) => q.name === maintenanceQueue('reconcile'))!;
     expect(processes[0]!.queues.map((q) => q.name).sort()).toEqual([
       'maintenance-audit-checkpoint',
+      'maintenance-deadlines',
       'maintenance-expire-review-claims',
       'maintenance-reassess-stale',
       'maintenance-reconcile',

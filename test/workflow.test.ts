@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CASE_MACHINE, planMerges, type TCapture, type TOpenCase } from '../src/cases/index.ts';
 import { DELIVERY_MACHINE } from '../src/dispatch/index.ts';
 import { EVENT_MACHINE } from '../src/events/index.ts';
+import { ESCALATION_MACHINE } from '../src/followup/index.ts';
 import { Machine } from '../src/workflow/index.ts';
 
 describe('state machines', () => {
@@ -17,6 +18,12 @@ describe('state machines', () => {
     expect(DELIVERY_MACHINE.waiting()).toEqual([
       { state: 'PENDING', queue: 'dispatch' },
       { state: 'SENDING', queue: 'dispatch' },
+    ]);
+    // The statutory clock moves cases itself (src/followup); its escalations wait for the escalation stage.
+    expect(CASE_MACHINE.nextQueue('OVERDUE')).toBeNull();
+    expect(ESCALATION_MACHINE.waiting()).toEqual([
+      { state: 'PENDING', queue: 'escalation' },
+      { state: 'LIFT_PENDING', queue: 'escalation' },
     ]);
     expect(EVENT_MACHINE.waiting()).toEqual([{ state: 'RECEIVED', queue: 'dedup' }]);
     expect(EVENT_MACHINE.nextQueue('MERGED')).toBeNull();

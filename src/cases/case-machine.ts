@@ -2,12 +2,35 @@ import type { CaseStatus } from '../generated/prisma/enums.ts';
 import { QUEUES } from '../queues/index.ts';
 import { Machine } from '../workflow/index.ts';
 
+/** The states in which an officer may record the owner's response to the notice. */
+export const RESPONDING = ['NOTICE_ISSUED', 'NOTIFIED', 'OVERDUE'] as const satisfies readonly CaseStatus[];
+
+/**
+ * The states of a case not yet resolved, which the limitation ends. RESPONDED is among
+ * them: the sanction decision must also come within the year.
+ */
+export const UNRESOLVED = [
+  'DETECTED',
+  'OWNER_RESOLVED',
+  'FINE_ASSESSED',
+  'PENDING_REVIEW',
+  'ESCALATED_REVIEW',
+  'QA_REVIEW',
+  'APPROVED',
+  'NOTICE_ISSUED',
+  'NOTIFIED',
+  'OVERDUE',
+  'RESPONDED',
+] as const satisfies readonly CaseStatus[];
+
 /**
  * The case's transition table (DESIGN.md "States"). Which queue takes a case on from a
  * state follows from it: DETECTED → owner, OWNER_RESOLVED and FINE_ASSESSED → fine;
  * PENDING_REVIEW, ESCALATED_REVIEW and QA_REVIEW wait for an officer (src/review; or an
  * operator sends a case in review back to the look-up or to the fine stage). APPROVED →
  * notice; NOTICE_ISSUED waits for its deliveries (src/dispatch); REJECTED ends the case.
+ * After sending, the statutory clock (src/followup) takes over: no response in 20 days →
+ * OVERDUE; the owner's response → RESPONDED; the 1-year limitation → TIME_BARRED.
  */
 export const CASE_MACHINE = new Machine<CaseStatus>({
   entity: 'case',
@@ -39,5 +62,11 @@ export const CASE_MACHINE = new Machine<CaseStatus>({
     { from: 'APPROVED', to: 'NOTICE_ISSUED', by: { stage: QUEUES.notice }, action: 'case.issue-notice' },
     // The first channel confirmed sending (src/dispatch): the 20-day response period starts.
     { from: 'NOTICE_ISSUED', to: 'NOTIFIED', by: { party: 'system' }, action: 'case.notified' },
+    // No response 20 days after sending (Circular 73/2024 Art 24.5): escalated (src/followup).
+    { from: 'NOTIFIED', to: 'OVERDUE', by: { party: 'system' }, action: 'case.overdue' },
+    // An officer recorded the owner's response (src/followup): the 20-day clock stops, escalations are lifted.
+    ...RESPONDING.map((from) => ({ from, to: 'RESPONDED' as const, by: { party: 'officer' as const }, action: 'case.owner-responded' })),
+    // The 1-year limitation passed unresolved (Decree 168/2024 Art 4.1): the capture can no longer be used (src/followup).
+    ...UNRESOLVED.map((from) => ({ from, to: 'TIME_BARRED' as const, by: { party: 'system' as const }, action: 'case.time-barred' })),
   ],
 });

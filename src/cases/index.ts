@@ -1,6 +1,6 @@
 export { assessCase, assessCases } from './assess-case.ts';
 export type { TAssessOutcome } from './assess-case.ts';
-export { CASE_MACHINE } from './case-machine.ts';
+export { CASE_MACHINE, RESPONDING, UNRESOLVED } from './case-machine.ts';
 export { dedupEvent, dedupEvents } from './dedup-event.ts';
 export type { TDedupOptions, TDedupOutcome } from './dedup-event.ts';
 export { FLAGS, sameVehicleFamily } from './flags.ts';

@@ -96,6 +96,15 @@ const ZEnv = z.object({
   REVIEW_SUPERVISOR_THRESHOLD_VND: z.coerce.number().int().nonnegative().default(20_000_000),
   /** Share of reviewers' approvals sampled for a blind second review (0 to 1). */
   REVIEW_QA_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0.05),
+  /** How often the statutory clock runs (src/followup): overdue cases escalated, time-barred ones stopped, notice-limit warnings. */
+  DEADLINES_INTERVAL_SECONDS: z.coerce.number().int().positive().default(900),
+  /** Cases each part of one deadlines run takes at most; the next run takes the rest. */
+  DEADLINES_BATCH: z.coerce.number().int().positive().max(100_000).default(1_000),
+  /** The agencies' gateway escalations (registry, inspection and licence holds, form 04) are posted to; unset: they wait. */
+  ESCALATION_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** HMAC-SHA256 key signing escalation requests (as cameras sign theirs); required with ESCALATION_URL. */
+  ESCALATION_SIGNING_KEY: z.string().min(32).max(256).optional(),
+  ESCALATION_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(200),
   OUTBOX_BATCH_SIZE: z.coerce.number().int().positive().max(5000).default(500),
   /** Jobs each stage worker runs at once (each job is a batch of up to OUTBOX_JOB_BATCH items). */
@@ -176,6 +185,9 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): TConfig => {
   const { CAMERA_SECRET_KEY, AUDIT_CHECKPOINT_KEY, ...rest } = parsed.data;
   if (rest.REGISTRY_MODE === 'http' && !rest.REGISTRY_URL) {
     throw new ConfigError('Invalid environment configuration:\n  REGISTRY_URL: required when REGISTRY_MODE=http');
+  }
+  if (rest.ESCALATION_URL && !rest.ESCALATION_SIGNING_KEY) {
+    throw new ConfigError('Invalid environment configuration:\n  ESCALATION_SIGNING_KEY: required when ESCALATION_URL is set (at least 32 characters)');
   }
   if (rest.ORG_FINE_MULTIPLIER > 1 && !rest.ORG_FINE_MULTIPLIER_BASIS) {
     throw new ConfigError('Invalid environment configuration:\n  ORG_FINE_MULTIPLIER_BASIS: required when ORG_FINE_MULTIPLIER > 1: the provision that makes organisations pay more');

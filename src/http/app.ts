@@ -10,6 +10,7 @@ import { noticePageRoutes, type TNoticePageDeps } from '../citizens/index.ts';
 import { cameraEventRoutes, evidenceRoutes, type TIngestDeps, type TIngestHttpLimits, type TIngestMetrics } from '../events/index.ts';
 import type { TLogger } from '../shared/logger.ts';
 import type { ContentStore } from '../storage/index.ts';
+import { followupRoutes } from '../followup/index.ts';
 import { reviewRoutes } from '../review/index.ts';
 import { adminRoutes, pageRoutes, QUEUE_DASHBOARD_PATH, queueDashboard, sameOriginWrites, supervisorRoutes, type TOfficerAuth } from '../web/index.ts';
 import { errorHandler, notFound } from './error-handler.ts';
@@ -36,6 +37,8 @@ export type TAppDeps = {
   noticePage: TNoticePageDeps;
   /** Every stage and maintenance queue, for the ADMINs' BullMQ dashboard at /admin/queues. */
   dashboardQueues?: () => Queue[];
+  /** The clock owner responses are checked against (tests move it). */
+  now?: () => Date;
 };
 
 export const createApp = (deps: TAppDeps): Express => {
@@ -72,6 +75,7 @@ export const createApp = (deps: TAppDeps): Express => {
   const officerWithCsrf: RequestHandler = (req, res, next) =>
     officer(req, res, (err?: unknown) => (err ? next(err) : void Promise.resolve(csrfProtection(req, res, next)).catch(next)));
   app.use(reviewRoutes({ db, ...deps.review }, officerWithCsrf));
+  app.use(followupRoutes({ db, now: deps.now }, officerWithCsrf));
   app.use(notFound);
   app.use(errorHandler);
   return app;

@@ -3,6 +3,7 @@ import { createDocument } from 'zod-openapi';
 import { ZLoginAnswer, ZLoginBody } from '../accounts/index.ts';
 import { ZCameraEvent, ZIngestAnswer } from '../events/index.ts';
 import { Violation } from '../generated/prisma/enums.ts';
+import { ZOwnerResponse } from '../followup/index.ts';
 import { ZDecision } from '../review/index.ts';
 import { ERROR_STATUS } from '../shared/app-error.ts';
 
@@ -239,6 +240,47 @@ export const openApiDocument = () =>
             '403': err('CSRF_INVALID: a cookie request without its X-CSRF-Token'),
             '404': err("No such case, another agency's, or an escalated case for a non-supervisor"),
             '409': conflict('The case moved meanwhile (decided, released, claim expired) or the officer decided it before (four eyes): details.status is its state now'),
+          },
+        },
+      },
+      '/v1/cases/{id}/followup': {
+        get: {
+          summary: "The case's state, the owner's responses recorded and its escalations (target, state, attempts, sent and lifted times, last error)",
+          security: officer,
+          requestParams: { path: z.object({ id: z.uuid() }) },
+          responses: { '200': { description: 'The follow-up of the case' }, '401': err('Not signed in'), '404': err("No such case, or another agency's") },
+        },
+      },
+      '/v1/cases/{id}/response': {
+        post: {
+          summary: "Records the owner's response to the notice (came in person, identified the driver): the case goes to RESPONDED, the 20-day period stops, escalations are lifted",
+          description:
+            'For REVIEWERs and SUPERVISORs of the case\'s agency (or one above it), on a case whose notice was issued (NOTICE_ISSUED, NOTIFIED or OVERDUE). ' +
+            'DRIVER_IDENTIFIED needs driverName. respondedAt (ISO 8601 with offset) defaults to now and may not lie in the future. ' +
+            'Escalations sent (or whose send was attempted) are lifted at the agencies by the escalation stage; those never sent are withdrawn without a call.',
+          security: officer,
+          requestParams: { path: z.object({ id: z.uuid() }) },
+          requestBody: { required: true, content: { 'application/json': { schema: ZOwnerResponse } } },
+          responses: {
+            '201': {
+              description: 'Recorded',
+              content: {
+                'application/json': {
+                  schema: z.object({
+                    responseId: z.uuid(),
+                    status: z.literal('RESPONDED'),
+                    from: z.string().meta({ description: 'the state the case left' }),
+                    liftRequested: z.int().meta({ description: 'escalations the agencies are called to lift' }),
+                    withdrawn: z.int().meta({ description: 'escalations never sent, lifted without a call' }),
+                  }),
+                },
+              },
+            },
+            '400': err('Not a valid response (DRIVER_IDENTIFIED without driverName, respondedAt in the future or before the capture, an unknown field)'),
+            '401': err('Not signed in'),
+            '403': err('CSRF_INVALID: a cookie request without its X-CSRF-Token'),
+            '404': err("No such case, another agency's, or an officer who neither reviews nor supervises"),
+            '409': conflict('The case has no notice issued yet or is resolved (a response recorded, time-barred, …): details.status is its state'),
           },
         },
       },

@@ -99,6 +99,18 @@ export const createMetrics = () => {
       labelNames: ['queue'] as const,
       registers,
     }),
+    noticeLimitCases: new Gauge({
+      name: 'pn_notice_limit_cases',
+      help: 'Cases without a notice yet within 2 days of the 10-day notice limit (approaching) or past it (missed), at the last deadlines run',
+      labelNames: ['when'] as const,
+      registers,
+    }),
+    deadlineMoves: new Counter({
+      name: 'pn_deadline_moves_total',
+      help: 'Cases the deadlines task moved, by state reached (OVERDUE: escalated; TIME_BARRED: limitation ended)',
+      labelNames: ['to'] as const,
+      registers,
+    }),
     openDeadLetters: new Gauge({
       name: 'pn_dead_letters_open',
       help: 'Dead letters not yet re-driven, by queue',

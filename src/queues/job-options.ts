@@ -21,6 +21,8 @@ export const JOB_OPTIONS: Record<TStageQueue, JobsOptions> = {
   notice: STAGE,
   // An SMTP or provider outage does not spend attempts either: the deliveries wait.
   dispatch: STAGE,
+  // A registry endpoint outage does not spend attempts: the escalations wait.
+  escalation: STAGE,
 };
 
 /** Scheduled housekeeping: a run that fails is simply done again at the next tick. */

@@ -12,16 +12,18 @@ export const QUEUES = {
   notice: 'notice',
   /** Deliveries: send a notice on one channel, exactly once (src/dispatch). */
   dispatch: 'dispatch',
+  /** Escalations: deliver a hold to the registries after the 20-day period, and lift it (src/followup). */
+  escalation: 'escalation',
 } as const;
 
 export type TStageQueue = (typeof QUEUES)[keyof typeof QUEUES];
-export const STAGE_QUEUES: readonly TStageQueue[] = [QUEUES.dedup, QUEUES.owner, QUEUES.fine, QUEUES.notice, QUEUES.dispatch];
+export const STAGE_QUEUES: readonly TStageQueue[] = [QUEUES.dedup, QUEUES.owner, QUEUES.fine, QUEUES.notice, QUEUES.dispatch, QUEUES.escalation];
 
 /** Each housekeeping task has a queue of its own, so a long run of one never holds up another. */
 export const maintenanceQueue = (task: string) => `maintenance-${task}`;
 
 /** The housekeeping tasks src/compose.ts schedules, each on its maintenance queue (the queue dashboard lists them). */
-export const MAINTENANCE_TASKS = ['reconcile', 'sweep-evidence', 'expire-review-claims', 'reassess-stale', 'audit-checkpoint'] as const;
+export const MAINTENANCE_TASKS = ['reconcile', 'sweep-evidence', 'expire-review-claims', 'reassess-stale', 'audit-checkpoint', 'deadlines'] as const;
 export type TMaintenanceTaskName = (typeof MAINTENANCE_TASKS)[number];
 
 export const jobIds = {

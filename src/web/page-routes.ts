@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { csrfProtection } from '../accounts/index.ts';
 import { caseView } from '../cases/index.ts';
 import type { TDb } from '../db/index.ts';
+import { followupView, noticeLimitWarnings, parseOwnerResponse, recordOwnerResponse } from '../followup/index.ts';
 import { Violation } from '../generated/prisma/enums.ts';
 import { claimNext, decide, listQueue, queuesOf, REJECT_REASONS, releaseClaim, type TReviewDeps, ZDecision, ZQueueQuery } from '../review/index.ts';
 import { AppError } from '../shared/app-error.ts';
@@ -33,6 +34,17 @@ export const decisionOfForm = (body: Record<string, unknown>): unknown => {
     const v = body[key];
     if (typeof v !== 'string' || v.trim() === '') continue;
     out[key] = key === 'amount' ? Number(v.replace(/[.,\s₫]/g, '')) : v;
+  }
+  return out;
+};
+
+/** The response form's fields as the response API's JSON: empty fields dropped, the local time (Vietnam) as an instant. */
+export const responseOfForm = (body: Record<string, unknown>): unknown => {
+  const out: Record<string, unknown> = {};
+  for (const key of ['kind', 'driverName', 'driverIdNumber', 'note', 'respondedAt']) {
+    const v = body[key];
+    if (typeof v !== 'string' || v.trim() === '') continue;
+    out[key] = key === 'respondedAt' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(v) ? `${v}:00+07:00` : v;
   }
   return out;
 };
@@ -76,9 +88,13 @@ export const pageRoutes = (deps: TReviewDeps, { requireOfficer }: TOfficerAuth):
   page.get('/review', reviewer, async (req, res) => {
     const p = principalOf(res);
     const filters = ZQueueFilters.parse(req.query);
-    const queue = await listQueue(deps.db, p, filters);
+    const [queue, noticeLimit] = await Promise.all([
+      listQueue(deps.db, p, filters),
+      // Supervisors are warned of cases about to miss the 10-day notice limit (src/followup).
+      p.roles.includes('SUPERVISOR') ? noticeLimitWarnings(deps.db, { now: new Date(), scope: p.scopeAgencyIds, limit: 50 }) : null,
+    ]);
     const flash = (FLASHES as readonly unknown[]).includes(req.query.m) ? String(req.query.m) : null;
-    renderPage(req, res, 'queue', { queue, filters, flash, queues: queuesOf(p), violations: Object.values(Violation) });
+    renderPage(req, res, 'queue', { queue, filters, flash, queues: queuesOf(p), violations: Object.values(Violation), noticeLimit });
   });
 
   page.post('/review/next', ...form, async (req, res) => {
@@ -91,6 +107,7 @@ export const pageRoutes = (deps: TReviewDeps, { requireOfficer }: TOfficerAuth):
     const id = caseIdOf(req);
     const view = await caseView(deps.db, p, id, { lang: languageOf(req) });
     const claim = await claimOf(deps.db, p, id);
+    const followup = await followupView(deps.db, id, view.status);
     const error = extra.error ? { status: extra.error.status, code: extra.error.code, message: extra.error.message } : null;
     renderPage(
       req,
@@ -99,6 +116,7 @@ export const pageRoutes = (deps: TReviewDeps, { requireOfficer }: TOfficerAuth):
       {
         c: view,
         claim,
+        followup,
         error,
         supervisor: p.roles.includes('SUPERVISOR'),
         rejectReasons: REJECT_REASONS,
@@ -128,6 +146,19 @@ export const pageRoutes = (deps: TReviewDeps, { requireOfficer }: TOfficerAuth):
     }
     const claimed = await claimNext(deps, p);
     res.redirect(303, claimed ? `/review/cases/${claimed.id}` : '/review?m=decided');
+  });
+
+  page.post('/review/cases/:id/response', ...form, async (req, res) => {
+    const id = caseIdOf(req);
+    try {
+      await recordOwnerResponse(deps.db, principalOf(res), id, parseOwnerResponse(responseOfForm((req.body ?? {}) as Record<string, unknown>)));
+    } catch (err) {
+      // Another agency's case: the 404 page. A case that moved or a form not filled in right: the case page again, saying so.
+      if (!(err instanceof AppError) || err.status === 404 || err.status >= 500) throw err;
+      await showCase(req, res, { error: err, status: err.status });
+      return;
+    }
+    res.redirect(303, `/review/cases/${id}`);
   });
 
   page.post('/review/cases/:id/release', ...form, async (req, res) => {

@@ -18,6 +18,8 @@ export type TPageHelpers = {
   t: ReturnType<typeof translator>;
   /** Strings of the supervision and admin pages (templates/<lang>/supervision.json). */
   ts: ReturnType<typeof translator>;
+  /** Strings of the follow-up after sending: responses, escalations, notice-limit warnings (templates/<lang>/followup.json). */
+  tf: ReturnType<typeof translator>;
   /** A string that may not exist (a state name newer than the strings): the fallback instead. */
   tOr: (key: string, fallback: string) => string;
   fmt: ReturnType<typeof formatters>;
@@ -34,6 +36,7 @@ export const pageHelpers = (req: Request, res: Response): TPageHelpers => {
     lang,
     t,
     ts: translator(lang, 'supervision'),
+    tf: translator(lang, 'followup'),
     tOr: (key, fallback) => {
       try {
         return t(key);

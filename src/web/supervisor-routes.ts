@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import { z } from 'zod';
 import { vietnamDate } from '../clock/index.ts';
 import type { TDb } from '../db/index.ts';
+import { noticeLimitWarnings } from '../followup/index.ts';
 import { listQueue } from '../review/index.ts';
 import { parseInput } from '../shared/parse-input.ts';
 import { DEFAULT_MIN_SETTLED, reviewStats, statsRange, type TReviewStats } from '../stats/index.ts';
@@ -59,8 +60,12 @@ export const supervisorRoutes = (deps: { db: TDb }, { requireOfficer }: TOfficer
   r.get('/supervisor', helmet(), supervisor, async (req, res) => {
     rememberLanguage(req, res);
     const principal = res.locals.principal as TPrincipal;
-    const [stats, escalated] = await Promise.all([statsOf(deps.db, req, res), listQueue(deps.db, principal, { queues: ['ESCALATED'] })]);
-    renderPage(req, res, 'supervisor', { agency: principal.agencyCode, stats, escalated: escalated.cases, charts: chartsOf(stats, translator(languageOf(req), 'supervision')) });
+    const [stats, escalated, noticeLimit] = await Promise.all([
+      statsOf(deps.db, req, res),
+      listQueue(deps.db, principal, { queues: ['ESCALATED'] }),
+      noticeLimitWarnings(deps.db, { now: new Date(), scope: principal.scopeAgencyIds, limit: 50 }),
+    ]);
+    renderPage(req, res, 'supervisor', { agency: principal.agencyCode, stats, escalated: escalated.cases, noticeLimit, charts: chartsOf(stats, translator(languageOf(req), 'supervision')) });
   });
   return r;
 };
