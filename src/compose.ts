@@ -29,7 +29,7 @@ import {
   type TStageRunnerDeps,
   type TStages,
 } from './queues/index.ts';
-import { DELIVERY_MACHINE } from './dispatch/index.ts';
+import { DELIVERY_MACHINE, dispatchStage, emailChannel, httpChannel, type TChannelSender } from './dispatch/index.ts';
 import { issueNotices, type TNoticeDocument } from './notices/index.ts';
 import { createRegistry, timedRegistry, type VehicleRegistry } from './registry/index.ts';
 import { createLogger, type TLogger } from './shared/logger.ts';
@@ -105,7 +105,15 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
   const rules = lazy(() => opts.rules ?? new RuleCache(db()));
   const calendar = lazy(() => new CalendarCache(db()));
   const machines = [EVENT_MACHINE, CASE_MACHINE, DELIVERY_MACHINE] as const;
-  // Replaced by the notice renderer (src/notices/render-notice.ts) and the dispatch stage (src/dispatch) as they land.
+  /** The delivery channels this configuration can send on (post goes by the print batch); each is closed with the service. */
+  const senders = lazy((): Partial<Record<'EMAIL' | 'SMS' | 'EID', TChannelSender>> => {
+    const timeoutMs = cfg.DISPATCH_SEND_TIMEOUT_SECONDS * 1000;
+    const email = onClose(emailChannel({ smtpUrl: cfg.SMTP_URL, from: cfg.MAIL_FROM, poolSize: cfg.SMTP_POOL_SIZE, timeoutMs }), async (c) => c.transporter.close());
+    const http = (channel: 'SMS' | 'EID', url: string | undefined, key: string | undefined) =>
+      url && key ? httpChannel({ channel, url, key, timeoutMs: Math.min(cfg.PROVIDER_TIMEOUT_MS, timeoutMs) }) : undefined;
+    return { EMAIL: email, SMS: http('SMS', cfg.SMS_URL, cfg.SMS_KEY), EID: http('EID', cfg.EID_URL, cfg.EID_KEY) };
+  });
+  // Replaced by the notice renderer (src/notices/render-notice.ts) as it lands.
   const renderNotice = async (_doc: TNoticeDocument): Promise<Buffer> => {
     throw new Error('the notice renderer is not wired yet');
   };
@@ -127,9 +135,19 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
             ids,
           ),
       },
-      dispatch: {
-        handle: async (ids) => ids.map(() => new Error('the dispatch stage is not wired yet')),
-      },
+      dispatch: dispatchStage({
+        db: db(),
+        notices: noticeFiles(),
+        calendar: calendar(),
+        senders: senders(),
+        channels: cfg.DELIVERY_CHANNELS,
+        publicBaseUrl: cfg.PUBLIC_BASE_URL,
+        sendTimeoutMs: cfg.DISPATCH_SEND_TIMEOUT_SECONDS * 1000,
+        maxAttempts: cfg.DISPATCH_MAX_ATTEMPTS,
+        concurrency: cfg.DISPATCH_CONCURRENCY,
+        logger,
+        metrics: metrics(),
+      }),
     }),
   );
   const relay = lazy(
@@ -269,6 +287,8 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
     queues,
     evidence,
     noticeFiles,
+    senders,
+    calendar,
     registry,
     rules,
     machines,

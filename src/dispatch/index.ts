@@ -1,3 +1,11 @@
 export { channelPlan, nextChannel } from './channel-plan.ts';
 export type { TChannelAddress, TOwnerContact } from './channel-plan.ts';
+export type { TChannelSender, TOutgoing, TSendResult } from './channel.ts';
 export { DELIVERY_MACHINE } from './delivery-machine.ts';
+export { deliveryMessageId, loadDeliveries } from './delivery-records.ts';
+export type { TDeliveryRow } from './delivery-records.ts';
+export { DeliveryWaits, dispatchStage } from './dispatch-stage.ts';
+export type { TDispatchDeps, TDispatchOutcome } from './dispatch-stage.ts';
+export { classifySmtpError, emailChannel } from './email-channel.ts';
+export { attachmentName, emailContent, emailMessageId, mailDomain } from './email-message.ts';
+export { answerResult, httpChannel, providerBody } from './http-channel.ts';
