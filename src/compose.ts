@@ -147,6 +147,7 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
         concurrency: cfg.DISPATCH_CONCURRENCY,
         logger,
         metrics: metrics(),
+        now: opts.now,
       }),
     }),
   );

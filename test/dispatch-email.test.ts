@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { buffer } from 'node:stream/consumers';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../bench/free-port.ts';
@@ -67,10 +68,7 @@ describe('dispatch by e-mail', () => {
     expect(mail.from?.value[0]?.address).toBe('thongbao@notice.phatnguoi.local');
     const pdf = mail.attachments.find((a) => a.contentType === 'application/pdf')!;
     expect(pdf.filename).toMatch(/^thong-bao-.+\.pdf$/);
-    const stored = await new Promise<Buffer>((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      parts.notices.read(n.notice.pdfSha256!).on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve(Buffer.concat(chunks))).on('error', reject);
-    });
+    const stored = await buffer(parts.notices.read(n.notice.pdfSha256!));
     expect(pdf.content.equals(stored)).toBe(true);
     const url = `https://phatnguoi.example.vn/notices/${n.number.split('/').map(encodeURIComponent).join('/')}`;
     for (const body of [mail.text!, mail.html as string]) {

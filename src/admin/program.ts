@@ -3,6 +3,7 @@ import { agencyCommands } from './commands/agency.ts';
 import { auditCommands } from './commands/audit.ts';
 import { cameraCommands } from './commands/camera.ts';
 import { casesCommands } from './commands/cases.ts';
+import { deliveriesCommands } from './commands/deliveries.ts';
 import { finesCommands } from './commands/fines.ts';
 import { holidaysCommands } from './commands/holidays.ts';
 import { jobsCommands } from './commands/jobs.ts';
@@ -15,7 +16,7 @@ import type { TAdminDeps, TCommandGroup } from './deps.ts';
 import { errorLines } from './error-lines.ts';
 
 /** The command groups, in the order `--help` lists them; a new group is one file and one entry here. */
-const GROUPS: TCommandGroup[] = [siteCommands, unitsCommands, agencyCommands, cameraCommands, officerCommands, registryCommands, finesCommands, holidaysCommands, pipelineCommands, casesCommands, jobsCommands, auditCommands];
+const GROUPS: TCommandGroup[] = [siteCommands, unitsCommands, agencyCommands, cameraCommands, officerCommands, registryCommands, finesCommands, holidaysCommands, pipelineCommands, casesCommands, deliveriesCommands, jobsCommands, auditCommands];
 
 /**
  * The admin CLI as a value: every command reads and writes through `deps` only, and

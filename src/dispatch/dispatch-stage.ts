@@ -1,3 +1,4 @@
+import { buffer } from 'node:stream/consumers';
 import type { CalendarCache } from '../clock/index.ts';
 import type { TDb, TTx } from '../db/index.ts';
 import type { DeliveryChannel } from '../generated/prisma/enums.ts';
@@ -45,11 +46,6 @@ export class DeliveryWaits extends Error {
 
 export type TDispatchOutcome = { kind: 'sent' | 'queued' | 'bounced' | 'failed' | 'unknown' | 'in-flight' | 'already-taken' | 'already-done' | 'missing' | 'lost-race' };
 
-const readPdf = async (store: ContentStore, sha256: string): Promise<Buffer> => {
-  const chunks: Buffer[] = [];
-  for await (const c of store.read(sha256)) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
-};
 
 /** Runs `fn` over `items`, at most `limit` at a time, results in order. */
 const mapLimit = async <T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> => {
@@ -157,7 +153,7 @@ export const dispatchStage = (deps: TDispatchDeps): TStage => {
       deliveryId: d.id,
       messageId: d.messageId,
       address: d.address,
-      notice: { number: d.notice.number, language: d.notice.language, pdf: await readPdf(deps.notices, d.notice.pdfSha256), url: `${deps.publicBaseUrl.replace(/\/$/, '')}${noticePath(d.notice.number)}` },
+      notice: { number: d.notice.number, language: d.notice.language, pdf: await buffer(deps.notices.read(d.notice.pdfSha256)), url: `${deps.publicBaseUrl.replace(/\/$/, '')}${noticePath(d.notice.number)}` },
       owner: { name: d.notice.case.owner?.name ?? '' },
       plate: d.notice.case.plate,
       agency: d.notice.case.detectingAgency?.name ?? '',

@@ -9,3 +9,5 @@ export type { TDispatchDeps, TDispatchOutcome } from './dispatch-stage.ts';
 export { classifySmtpError, emailChannel } from './email-channel.ts';
 export { attachmentName, emailContent, emailMessageId, mailDomain } from './email-message.ts';
 export { answerResult, httpChannel, providerBody } from './http-channel.ts';
+export { settleDelivery } from './settle.ts';
+export type { TSettleInput } from './settle.ts';
