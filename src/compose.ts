@@ -29,7 +29,7 @@ import {
   type TStageRunnerDeps,
   type TStages,
 } from './queues/index.ts';
-import { DELIVERY_MACHINE, dispatchStage, emailChannel, httpChannel, type TChannelSender } from './dispatch/index.ts';
+import { DELIVERY_MACHINE, dispatchStage, emailChannel, httpChannel, makePostBatch, postBatchDue, type TChannelSender, type TPostBatchDeps } from './dispatch/index.ts';
 import { issueNotices, type TNoticeDocument } from './notices/index.ts';
 import { createRegistry, timedRegistry, type VehicleRegistry } from './registry/index.ts';
 import { createLogger, type TLogger } from './shared/logger.ts';
@@ -151,6 +151,8 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
       }),
     }),
   );
+  /** What the daily print batch needs (admin `post batch` and the scheduled task). */
+  const postBatch = lazy((): TPostBatchDeps => ({ db: db(), notices: noticeFiles(), calendar: calendar(), metrics: metrics(), now: opts.now }));
   const relay = lazy(
     () =>
       new OutboxRelay({ db: db(), queues: queues(), logger, batchSize: cfg.OUTBOX_BATCH_SIZE, pollMs: cfg.OUTBOX_POLL_MS, jobBatch: cfg.OUTBOX_JOB_BATCH }),
@@ -210,6 +212,17 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
         const report = await reassessStale(db(), { rules: rules(), calendar: calendar() }, { actor: 'maintenance:reassess-stale', batch: cfg.RECONCILE_BATCH });
         if (report.withdrawnRule + report.amendmentFlag + report.holidayFlag > 0) log.info(report, 'stale assessments sent back to the fine stage');
         return report;
+      },
+    },
+    {
+      // The day's print batch for the mail house, once past POST_BATCH_HOUR (Vietnam time); later runs that day find it made.
+      name: 'post-batch',
+      everyMs: 15 * 60_000,
+      run: async (log) => {
+        if (!postBatchDue((opts.now ?? (() => new Date()))(), cfg.POST_BATCH_HOUR)) return { due: false };
+        const r = await makePostBatch(postBatch());
+        if (r.kind === 'made') log.info({ ...r.batch }, 'post batch made: hand the PDF and the manifest to the mail house');
+        return r.kind === 'empty' ? r : { kind: r.kind, day: r.batch.day, count: r.batch.count, pdfPath: r.batch.pdfPath, manifestPath: r.batch.manifestPath };
       },
     },
     {
@@ -289,6 +302,7 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
     evidence,
     noticeFiles,
     senders,
+    postBatch,
     calendar,
     registry,
     rules,

@@ -149,6 +149,7 @@ describe('reconciler', () => {
     expect(processes[0]!.queues.map((q) => q.name).sort()).toEqual([
       'maintenance-audit-checkpoint',
       'maintenance-expire-review-claims',
+      'maintenance-post-batch',
       'maintenance-reassess-stale',
       'maintenance-reconcile',
       'maintenance-sweep-evidence',

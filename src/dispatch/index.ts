@@ -11,3 +11,5 @@ export { attachmentName, emailContent, emailMessageId, mailDomain } from './emai
 export { answerResult, httpChannel, providerBody } from './http-channel.ts';
 export { settleDelivery } from './settle.ts';
 export type { TSettleInput } from './settle.ts';
+export { makePostBatch, manifestCsv, postBatchDue } from './post-batch.ts';
+export type { TPostBatchDeps, TPostBatchFiles, TPostBatchResult } from './post-batch.ts';
