@@ -289,6 +289,13 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
       },
       officerAuth: opts.officerAuth,
       dashboardQueues,
+      receipts: {
+        db: db(),
+        channels: cfg.DELIVERY_CHANNELS,
+        metrics: metrics(),
+        keys: { SMS: cfg.SMS_KEY, EID: cfg.EID_KEY },
+        toleranceSeconds: cfg.SIGNATURE_TOLERANCE_SECONDS,
+      },
     }),
   );
 

@@ -13,3 +13,7 @@ export { settleDelivery } from './settle.ts';
 export type { TSettleInput } from './settle.ts';
 export { makePostBatch, manifestCsv, postBatchDue } from './post-batch.ts';
 export type { TPostBatchDeps, TPostBatchFiles, TPostBatchResult } from './post-batch.ts';
+export { receiptRoutes, RECEIPTS_PATH } from './receipt-routes.ts';
+export type { TReceiptRouteDeps } from './receipt-routes.ts';
+export { applyReceipt, ZDeliveryReceipt, ZReceiptAnswer } from './receipts.ts';
+export type { TDeliveryReceipt } from './receipts.ts';

@@ -7,6 +7,7 @@ import { authRoutes, csrfProtection, requireOfficer, type TAuthLocals } from '..
 import type { TDb } from '../db/index.ts';
 import { caseInScope, caseRoutes } from '../cases/index.ts';
 import { cameraEventRoutes, evidenceRoutes, type TIngestDeps, type TIngestHttpLimits, type TIngestMetrics } from '../events/index.ts';
+import { receiptRoutes, type TReceiptRouteDeps } from '../dispatch/index.ts';
 import type { TLogger } from '../shared/logger.ts';
 import { reviewRoutes } from '../review/index.ts';
 import { adminRoutes, pageRoutes, QUEUE_DASHBOARD_PATH, queueDashboard, sameOriginWrites, supervisorRoutes, type TOfficerAuth } from '../web/index.ts';
@@ -30,6 +31,8 @@ export type TAppDeps = {
   officerAuth?: TOfficerAuth;
   /** Every stage and maintenance queue, for the ADMINs' BullMQ dashboard at /admin/queues. */
   dashboardQueues?: () => Queue[];
+  /** Delivery receipts from the SMS and e-ID providers (src/dispatch). */
+  receipts: TReceiptRouteDeps;
 };
 
 export const createApp = (deps: TAppDeps): Express => {
@@ -40,6 +43,7 @@ export const createApp = (deps: TAppDeps): Express => {
   // The camera route first: it takes nearly all requests, so they skip matching the others.
   app.use(cameraEventRoutes(deps.ingest, deps.ingestLimits, deps.ingestMetrics));
   app.use(healthRoutes(deps.db, deps.redis, deps.logger));
+  app.use(receiptRoutes(deps.receipts));
   app.locals.auth = deps.auth;
   app.use(authRoutes(deps.auth));
   const doc = openApiDocument();
