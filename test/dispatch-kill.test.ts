@@ -47,6 +47,8 @@ describe('a dispatch worker killed between the SMTP server accepting and the SEN
     const n = await seedIssuedNotice(parts);
     const messageId = `<${n.deliveryId}@notice.phatnguoi.local>`;
 
+    // The relay handed the delivery's outbox row to a job, which the child worker runs (it is given the id directly).
+    await ctx.db.outboxMessage.deleteMany({ where: { entityId: n.deliveryId } });
     const killed = await runChild({ DISPATCH_IDS: n.deliveryId, KILL_AFTER_SMTP_ACCEPT: '1' });
     expect(killed.signal, killed.stderr).toBe('SIGKILL');
     expect(smtp.inbox.filter((m) => m.mail.messageId === messageId)).toHaveLength(1);

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/index.ts';
 import { CASE_MACHINE } from '../cases/index.ts';
 import { ownerResponseDue, type WorkCalendar } from '../clock/index.ts';
-import type { TDb, TTx } from '../db/index.ts';
+import { unnestSql, type TDb, type TQuery, type TTx } from '../db/index.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 import type { DeliveryChannel, DeliveryStatus } from '../generated/prisma/enums.ts';
-import { enterSql, moveEntities, type TSetColumn } from '../workflow/index.ts';
+import { enterSql, moveEntities, moveSql, type TSetColumn } from '../workflow/index.ts';
 import { channelPlan, nextChannel, type TOwnerContact } from './channel-plan.ts';
 import { DELIVERY_MACHINE } from './delivery-machine.ts';
 
@@ -156,4 +157,50 @@ export const fallBack = async (tx: TTx, d: TDeliveryRow, channels: readonly Deli
     })}
     SELECT id::text FROM d`;
   return created.length ? { kind: 'next', channel: next.channel, deliveryId: row.id } : { kind: 'exists', channel: next.channel };
+};
+
+export type TSentItem = { d: TDeliveryRow; providerMessageId: string | null };
+
+/**
+ * The dispatch stage's record of sends that went, set-based for a wave of them in one
+ * transaction (`q` of inTransaction): SENDING → SENT, the first-sent notices' clock and
+ * their cases NOTICE_ISSUED → NOTIFIED, as recordNoticeSent does one at a time. Returns
+ * the deliveries that moved (one not SENDING any more was judged lost meanwhile).
+ */
+export const recordSentWave = async (q: TQuery, items: readonly TSentItem[], at: Date, calendar: WorkCalendar, actor: string): Promise<Set<string>> => {
+  const moved = await q<{ id: string }>(
+    moveSql(DELIVERY_MACHINE, {
+      path: ['SENDING', 'SENT'],
+      rows: items,
+      id: (x) => x.d.id,
+      actor,
+      at,
+      why: (x) => ({ data: { noticeId: x.d.notice.id, number: x.d.notice.number, channel: x.d.channel, attempts: x.d.attempts, providerMessageId: x.providerMessageId } }),
+      set: { provider_message_id: ['text', (x) => x.providerMessageId], sent_at: ['timestamptz', () => at] },
+    }),
+  );
+  const sent = new Set(moved.map((r) => r.id));
+  const first = items.filter((x) => sent.has(x.d.id));
+  if (first.length === 0) return sent;
+  const due = ownerResponseDue(at, calendar);
+  const started = await q<{ id: string }>(Prisma.sql`
+    UPDATE notice n SET sent_at = ${at.toISOString()}::timestamptz, response_due_at = ${due.at.toISOString()}::timestamptz, updated_at = now()
+    FROM ${unnestSql(first, { id: ['uuid', (x) => x.d.notice.id] }, 'i')}
+    WHERE n.id = i.id AND n.sent_at IS NULL
+    RETURNING n.id::text`);
+  const startedIds = new Set(started.map((r) => r.id));
+  const cases = first.filter((x) => startedIds.has(x.d.notice.id));
+  if (cases.length > 0) {
+    await q(
+      moveSql(CASE_MACHINE, {
+        path: ['NOTICE_ISSUED', 'NOTIFIED'],
+        rows: cases,
+        id: (x) => x.d.notice.case.id,
+        actor,
+        at,
+        why: (x) => ({ data: { noticeId: x.d.notice.id, number: x.d.notice.number, channel: x.d.channel, deliveryId: x.d.id, responseDueAt: due.at.toISOString(), responseDueDay: due.lastDay } }),
+      }),
+    );
+  }
+  return sent;
 };

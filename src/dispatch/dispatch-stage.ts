@@ -1,6 +1,6 @@
 import { buffer } from 'node:stream/consumers';
 import type { CalendarCache } from '../clock/index.ts';
-import type { TDb, TTx } from '../db/index.ts';
+import { inTransaction, queryRows, type TDb, type TTx } from '../db/index.ts';
 import type { DeliveryChannel } from '../generated/prisma/enums.ts';
 import type { TMetrics } from '../metrics/index.ts';
 import { noticePath } from '../notices/notice-facts.ts';
@@ -8,7 +8,9 @@ import type { TItemOutcome, TStage } from '../queues/index.ts';
 import type { TLogger } from '../shared/logger.ts';
 import type { ContentStore } from '../storage/index.ts';
 import type { TChannelSender, TOutgoing, TSendResult } from './channel.ts';
-import { fallBack, loadDeliveries, moveDelivery, recordNoticeSent, type TDeliveryRow } from './delivery-records.ts';
+import { fallBack, loadDeliveries, moveDelivery, recordSentWave, type TDeliveryRow, type TSentItem } from './delivery-records.ts';
+import { DELIVERY_MACHINE } from './delivery-machine.ts';
+import { moveSql } from '../workflow/index.ts';
 
 export type TDispatchDeps = {
   db: TDb;
@@ -71,6 +73,8 @@ const mapLimit = async <T, R>(items: readonly T[], limit: number, fn: (item: T) 
  * UNKNOWN). A delivery found SENDING longer than the send timeout lost its worker between
  * the two: the message may have gone, so it becomes UNKNOWN and the next channel takes
  * over, never a blind second send; an operator settles it (admin `deliveries settle`).
+ * The hot path (claim, record) is set-based per wave of DISPATCH_CONCURRENCY deliveries,
+ * on the pg pool without Prisma's per-statement cost (db queryRows / inTransaction).
  */
 export const dispatchStage = (deps: TDispatchDeps): TStage => {
   const now = deps.now ?? (() => new Date());
@@ -94,34 +98,11 @@ export const dispatchStage = (deps: TDispatchDeps): TStage => {
     return { kind: outcome };
   };
 
-  const recordResult = async (d: TDeliveryRow, claimed: TDeliveryRow, r: TSendResult): Promise<TItemOutcome> => {
+  /** What the send of one claimed delivery came to, where it is not part of a wave's set-based record. */
+  const settleAlone = async (claimed: TDeliveryRow, r: Exclude<TSendResult, { kind: 'sent' }>): Promise<TItemOutcome> => {
     switch (r.kind) {
-      case 'sent': {
-        const at = now();
-        const calendar = await deps.calendar.get();
-        const moved = await deps.db.$transaction(async (tx: TTx) => {
-          if (!(await moveDelivery(tx, claimed, { from: 'SENDING', to: 'SENT', at, data: { providerMessageId: r.providerMessageId }, set: { provider_message_id: ['text', () => r.providerMessageId], sent_at: ['timestamptz', () => at] } })))
-            return false;
-          await recordNoticeSent(tx, claimed, at, calendar, ACTOR);
-          return true;
-        });
-        if (!moved) {
-          // Someone judged the send lost (the send outlived DISPATCH_SEND_TIMEOUT_SECONDS): it did go; an operator settles it.
-          deps.logger.error({ deliveryId: d.id, channel: d.channel, providerMessageId: r.providerMessageId }, 'sent, but the delivery was no longer SENDING: settle it as sent');
-          return { kind: 'lost-race' };
-        }
-        count(d.channel, 'sent');
-        return { kind: 'sent' };
-      }
-      case 'not-sent': {
-        if (claimed.attempts >= deps.maxAttempts) return giveUp(claimed, 'FAILED', 'SENDING', `gave up after ${claimed.attempts} attempts: ${r.error}`);
-        const moved = await deps.db.$transaction((tx: TTx) =>
-          moveDelivery(tx, claimed, { from: 'SENDING', to: 'PENDING', reason: r.error.slice(0, 500), enqueue: false, set: { last_error: ['text', () => r.error] } }),
-        );
-        if (!moved) return { kind: 'lost-race' };
-        count(d.channel, 'retry');
-        return new DeliveryWaits(d.id, `${d.channel} delivery ${d.id} not sent: ${r.error}`);
-      }
+      case 'not-sent':
+        return giveUp(claimed, 'FAILED', 'SENDING', `gave up after ${claimed.attempts} attempts: ${r.error}`);
       case 'rejected':
         return giveUp(claimed, 'BOUNCED', 'SENDING', r.error);
       case 'failed':
@@ -131,8 +112,99 @@ export const dispatchStage = (deps: TDispatchDeps): TStage => {
     }
   };
 
-  const one = async (d: TDeliveryRow | undefined): Promise<TItemOutcome> => {
-    if (!d) return { kind: 'missing' };
+  /**
+   * One wave of deliveries: claimed together in one compare-and-set statement (committed
+   * before any send), sent concurrently, and what went recorded together in one
+   * transaction; those that could not reach their provider go back to PENDING together.
+   * A wave is small (DISPATCH_CONCURRENCY), which bounds what a crash between the claim
+   * and the record leaves UNKNOWN.
+   */
+  const wave = async (items: readonly { d: TDeliveryRow; outgoing: TOutgoing }[]): Promise<Map<string, TItemOutcome>> => {
+    const out = new Map<string, TItemOutcome>();
+    const sendingAt = now();
+    const won = new Set(
+      (
+        await queryRows<{ id: string }>(
+          deps.db,
+          moveSql(DELIVERY_MACHINE, {
+            path: ['PENDING', 'SENDING'],
+            rows: items,
+            id: (x) => x.d.id,
+            at: sendingAt,
+            enqueue: false,
+            why: (x) => ({ data: { noticeId: x.d.notice.id, number: x.d.notice.number, channel: x.d.channel, attempt: x.d.attempts + 1 } }),
+            set: { attempts: ['int', (x) => x.d.attempts + 1, 't.attempts + 1'], sending_at: ['timestamptz', () => sendingAt] },
+          }),
+        )
+      ).map((r) => r.id),
+    );
+    const claimed = items.filter((x) => won.has(x.d.id)).map((x) => ({ ...x, d: { ...x.d, status: 'SENDING' as const, attempts: x.d.attempts + 1, sendingAt } }));
+    for (const x of items) if (!won.has(x.d.id)) out.set(x.d.id, { kind: 'already-taken' });
+    const results = await Promise.all(
+      claimed.map(async (x): Promise<TSendResult> => {
+        try {
+          return await deps.senders[x.d.channel]!.send(x.outgoing);
+        } catch (err) {
+          // A sender must not throw; if one does, the message may have left.
+          return { kind: 'unknown', error: err instanceof Error ? err.message : String(err) };
+        }
+      }),
+    );
+    const sent: TSentItem[] = [];
+    const retry: { d: TDeliveryRow; error: string }[] = [];
+    const alone: Promise<void>[] = [];
+    claimed.forEach((x, i) => {
+      const r = results[i]!;
+      if (r.kind === 'sent') sent.push({ d: x.d, providerMessageId: r.providerMessageId });
+      else if (r.kind === 'not-sent' && x.d.attempts < deps.maxAttempts) retry.push({ d: x.d, error: r.error });
+      else alone.push(settleAlone(x.d, r).then((o) => void out.set(x.d.id, o), (err: unknown) => void out.set(x.d.id, err instanceof Error ? err : new Error(String(err)))));
+    });
+    if (sent.length > 0) {
+      const at = now();
+      const calendar = await deps.calendar.get();
+      const recorded = await inTransaction(deps.db, (q) => recordSentWave(q, sent, at, calendar, ACTOR));
+      for (const x of sent) {
+        if (recorded.has(x.d.id)) {
+          count(x.d.channel, 'sent');
+          out.set(x.d.id, { kind: 'sent' });
+        } else {
+          // Someone judged the send lost (it outlived DISPATCH_SEND_TIMEOUT_SECONDS): it did go; an operator settles it.
+          deps.logger.error({ deliveryId: x.d.id, channel: x.d.channel, providerMessageId: x.providerMessageId }, 'sent, but the delivery was no longer SENDING: settle it as sent');
+          out.set(x.d.id, { kind: 'lost-race' });
+        }
+      }
+    }
+    if (retry.length > 0) {
+      const back = new Set(
+        (
+          await queryRows<{ id: string }>(
+            deps.db,
+            moveSql(DELIVERY_MACHINE, {
+              path: ['SENDING', 'PENDING'],
+              rows: retry,
+              id: (x) => x.d.id,
+              enqueue: false,
+              why: (x) => ({ reason: x.error.slice(0, 500), data: { noticeId: x.d.notice.id, number: x.d.notice.number, channel: x.d.channel, attempts: x.d.attempts } }),
+              set: { last_error: ['text', (x) => x.error] },
+            }),
+          )
+        ).map((r) => r.id),
+      );
+      for (const x of retry) {
+        if (!back.has(x.d.id)) {
+          out.set(x.d.id, { kind: 'lost-race' });
+          continue;
+        }
+        count(x.d.channel, 'retry');
+        out.set(x.d.id, new DeliveryWaits(x.d.id, `${x.d.channel} delivery ${x.d.id} not sent: ${x.error}`));
+      }
+    }
+    await Promise.all(alone);
+    return out;
+  };
+
+  /** A delivery that is not sent in a wave: stuck or in flight, already done, post, no provider. */
+  const notSendable = async (d: TDeliveryRow): Promise<TItemOutcome | null> => {
     if (d.status === 'SENDING') {
       // Under way in another worker, or that worker died after the claim: only time tells them apart.
       if (d.sendingAt && now().getTime() - d.sendingAt.getTime() < deps.sendTimeoutMs) return { kind: 'in-flight' };
@@ -145,11 +217,14 @@ export const dispatchStage = (deps: TDispatchDeps): TStage => {
       if (moved) count('POST', 'queued');
       return { kind: moved ? 'queued' : 'already-taken' };
     }
-    const sender = deps.senders[d.channel];
-    if (!sender) return giveUp(d, 'FAILED', 'PENDING', `no ${d.channel} provider is configured`);
+    if (!deps.senders[d.channel]) return giveUp(d, 'FAILED', 'PENDING', `no ${d.channel} provider is configured`);
+    return null;
+  };
+
+  /** What a channel sends; everything that can fail before the send is done here, before the claim. */
+  const outgoingOf = async (d: TDeliveryRow): Promise<TOutgoing> => {
     if (!d.notice.pdfSha256) throw new Error(`notice ${d.notice.number} has no PDF yet`);
-    // Everything that can fail before the send is done before the claim: a claimed delivery is only left by its send.
-    const outgoing: TOutgoing = {
+    return {
       deliveryId: d.id,
       messageId: d.messageId,
       address: d.address,
@@ -158,34 +233,40 @@ export const dispatchStage = (deps: TDispatchDeps): TStage => {
       plate: d.notice.case.plate,
       agency: d.notice.case.detectingAgency?.name ?? '',
     };
-    const sendingAt = now();
-    const claimed: TDeliveryRow = { ...d, status: 'SENDING', attempts: d.attempts + 1, sendingAt };
-    const won = await deps.db.$transaction((tx: TTx) =>
-      moveDelivery(tx, d, {
-        from: 'PENDING',
-        to: 'SENDING',
-        at: sendingAt,
-        enqueue: false,
-        data: { attempt: d.attempts + 1 },
-        set: { attempts: ['int', () => d.attempts + 1, 't.attempts + 1'], sending_at: ['timestamptz', () => sendingAt] },
-      }),
-    );
-    if (!won) return { kind: 'already-taken' };
-    let result: TSendResult;
-    try {
-      result = await sender.send(outgoing);
-    } catch (err) {
-      // A sender must not throw; if one does, the message may have left.
-      result = { kind: 'unknown', error: err instanceof Error ? err.message : String(err) };
-    }
-    return recordResult(d, claimed, result);
   };
 
-  return {
-    handle: async (ids) => {
-      const rows = new Map((await loadDeliveries(deps.db, { ids })).map((d) => [d.id, d]));
-      return mapLimit(ids, deps.concurrency, (id) => one(rows.get(id)).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err)))));
-    },
-    waitsOn: (err) => err instanceof DeliveryWaits,
+  const handle = async (ids: string[]): Promise<TItemOutcome[]> => {
+    const rows = new Map((await loadDeliveries(deps.db, { ids })).map((d) => [d.id, d]));
+    const byId = new Map<string, TItemOutcome>();
+    const toSend: { d: TDeliveryRow; outgoing: TOutgoing }[] = [];
+    const asError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
+    // Each delivery once, however often the job names it; the repeats are answered below.
+    await mapLimit([...new Set(ids)], deps.concurrency, async (id) => {
+      const d = rows.get(id);
+      if (!d) return void byId.set(id, { kind: 'missing' });
+      try {
+        const done = await notSendable(d);
+        if (done) return void byId.set(id, done);
+        toSend.push({ d, outgoing: await outgoingOf(d) });
+      } catch (err) {
+        byId.set(id, asError(err));
+      }
+    });
+    for (let i = 0; i < toSend.length; i += deps.concurrency) {
+      const items = toSend.slice(i, i + deps.concurrency);
+      try {
+        for (const [id, o] of await wave(items)) byId.set(id, o);
+      } catch (err) {
+        for (const x of items) if (!byId.has(x.d.id)) byId.set(x.d.id, asError(err));
+      }
+    }
+    const seen = new Set<string>();
+    return ids.map((id) => {
+      if (seen.has(id)) return { kind: 'already-taken' };
+      seen.add(id);
+      return byId.get(id) ?? new Error(`delivery ${id}: no outcome`);
+    });
   };
+
+  return { handle, waitsOn: (err) => err instanceof DeliveryWaits };
 };
