@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../bench/free-port.ts';
 import type { TServices } from '../src/compose.ts';
+import { loadConfig } from '../src/config/index.ts';
 import { DeliveryWaits, httpChannel } from '../src/dispatch/index.ts';
 import { signBody } from '../src/events/index.ts';
 import { createTestContext, seedSite, startApi, testServices, type TTestContext } from './support/context.ts';
@@ -98,6 +99,14 @@ describe('SMS and e-ID app adapters', () => {
       ['EID', 'UNKNOWN'],
       ['SMS', 'PENDING'],
     ]);
+  });
+
+  it('counts deliveries by channel and outcome; a provider URL needs its key', async () => {
+    const text = await services.metrics().registry.metrics();
+    expect(text).toMatch(/pn_deliveries_total\{channel="EID",outcome="sent"\} [1-9]/);
+    expect(text).toMatch(/pn_deliveries_total\{channel="EID",outcome="unknown"\} 1/);
+    expect(text).toMatch(/pn_deliveries_total\{channel="EID",outcome="retry"\} 1/);
+    expect(() => loadConfig({ SMS_URL: 'http://127.0.0.1:9/sms' })).toThrow(/SMS_KEY: required when SMS_URL is set/);
   });
 
   it('a provider that cannot be reached took nothing: not-sent', async () => {
