@@ -49,6 +49,18 @@ export class DeliveryWaits extends Error {
 export type TDispatchOutcome = { kind: 'sent' | 'queued' | 'bounced' | 'failed' | 'unknown' | 'in-flight' | 'already-taken' | 'already-done' | 'missing' | 'lost-race' };
 
 
+/** Runs `write` up to three times (0.2 s, then 1 s apart) before its error stands. */
+const persist = async <T>(write: () => Promise<T>): Promise<T> => {
+  for (const pause of [200, 1_000]) {
+    try {
+      return await write();
+    } catch {
+      await new Promise((r) => setTimeout(r, pause));
+    }
+  }
+  return write();
+};
+
 /** Runs `fn` over `items`, at most `limit` at a time, results in order. */
 const mapLimit = async <T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> => {
   const out = new Array<R>(items.length);
@@ -162,7 +174,8 @@ export const dispatchStage = (deps: TDispatchDeps): TStage => {
     if (sent.length > 0) {
       const at = now();
       const calendar = await deps.calendar.get();
-      const recorded = await inTransaction(deps.db, (q) => recordSentWave(q, sent, at, calendar, ACTOR));
+      // The messages went: a database blip must not turn them into UNKNOWNs, so the record is tried again before giving up.
+      const recorded = await persist(() => inTransaction(deps.db, (q) => recordSentWave(q, sent, at, calendar, ACTOR)));
       for (const x of sent) {
         if (recorded.has(x.d.id)) {
           count(x.d.channel, 'sent');
