@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,8 +31,10 @@ afterAll(async () => {
 describe('post: the daily print batch', () => {
   it('queues post deliveries, then merges their PDFs with a manifest, marks them sent once per day, and says where the files are', async () => {
     const parts = { db: ctx.db, evidence: new ContentStore(ctx.evidenceDir, false), notices: services.noticeFiles(), calendar: services.calendar(), channels: ['POST', 'EMAIL'] as const };
-    const a = await seedIssuedNotice(parts, { owner: { name: 'Nguyễn Văn "An", Jr', address: '7 Hàng Bài, Phường Hoàn Kiếm, Hà Nội' } });
-    const b = await seedIssuedNotice(parts, { owner: { name: 'Lê Thị Hồng' } });
+    // One issuing agency: the notices are numbered 1 and 2, the batch's order.
+    const agencyId = randomUUID();
+    const a = await seedIssuedNotice(parts, { agencyId, owner: { name: 'Nguyễn Văn "An", Jr', address: '7 Hàng Bài, Phường Hoàn Kiếm, Hà Nội' } });
+    const b = await seedIssuedNotice(parts, { agencyId, owner: { name: 'Lê Thị Hồng' } });
     const stage = services.stages().dispatch;
     expect(await stage.handle([a.deliveryId, b.deliveryId, a.deliveryId])).toEqual([{ kind: 'queued' }, { kind: 'queued' }, { kind: 'already-taken' }]);
     expect((await ctx.db.delivery.findUniqueOrThrow({ where: { id: a.deliveryId } })).status).toBe('QUEUED');

@@ -7,10 +7,10 @@ import { noticePath } from '../notices/notice-facts.ts';
 import type { TItemOutcome, TStage } from '../queues/index.ts';
 import type { TLogger } from '../shared/logger.ts';
 import type { ContentStore } from '../storage/index.ts';
+import { moveSql } from '../workflow/index.ts';
 import type { TChannelSender, TOutgoing, TSendResult } from './channel.ts';
 import { fallBack, loadDeliveries, moveDelivery, recordSentWave, type TDeliveryRow, type TSentItem } from './delivery-records.ts';
 import { DELIVERY_MACHINE } from './delivery-machine.ts';
-import { moveSql } from '../workflow/index.ts';
 
 export type TDispatchDeps = {
   db: TDb;
@@ -47,7 +47,6 @@ export class DeliveryWaits extends Error {
 }
 
 export type TDispatchOutcome = { kind: 'sent' | 'queued' | 'bounced' | 'failed' | 'unknown' | 'in-flight' | 'already-taken' | 'already-done' | 'missing' | 'lost-race' };
-
 
 /** Runs `write` up to three times (0.2 s, then 1 s apart) before its error stands. */
 const persist = async <T>(write: () => Promise<T>): Promise<T> => {
@@ -251,7 +250,7 @@ export const dispatchStage = (deps: TDispatchDeps): TStage => {
   const handle = async (ids: string[]): Promise<TItemOutcome[]> => {
     const rows = new Map((await loadDeliveries(deps.db, { ids })).map((d) => [d.id, d]));
     const byId = new Map<string, TItemOutcome>();
-    const toSend: { d: TDeliveryRow; outgoing: TOutgoing }[] = [];
+    const toSend: TDeliveryRow[] = [];
     const asError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
     // Each delivery once, however often the job names it; the repeats are answered below.
     await mapLimit([...new Set(ids)], deps.concurrency, async (id) => {
@@ -260,13 +259,22 @@ export const dispatchStage = (deps: TDispatchDeps): TStage => {
       try {
         const done = await notSendable(d);
         if (done) return void byId.set(id, done);
-        toSend.push({ d, outgoing: await outgoingOf(d) });
+        toSend.push(d);
       } catch (err) {
         byId.set(id, asError(err));
       }
     });
+    // The PDFs are read wave by wave: a job's worth of them is not held at once.
     for (let i = 0; i < toSend.length; i += deps.concurrency) {
-      const items = toSend.slice(i, i + deps.concurrency);
+      const items: { d: TDeliveryRow; outgoing: TOutgoing }[] = [];
+      await Promise.all(
+        toSend.slice(i, i + deps.concurrency).map((d) =>
+          outgoingOf(d).then(
+            (outgoing) => void items.push({ d, outgoing }),
+            (err: unknown) => void byId.set(d.id, asError(err)),
+          ),
+        ),
+      );
       try {
         for (const [id, o] of await wave(items)) byId.set(id, o);
       } catch (err) {

@@ -70,7 +70,8 @@ export const makePostBatch = async (deps: TPostBatchDeps, day: TDay = vietnamDat
   if (existing) return { kind: 'exists', batch: filesOf(deps, existing) };
   const queued = await deps.db.delivery.findMany({
     where: { status: 'QUEUED', channel: 'POST', updatedAt: { lte: endOfDay(day) } },
-    orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }],
+    // In notice number order: the mail house and an officer find a notice in the batch by it.
+    orderBy: [{ notice: { number: 'asc' } }, { id: 'asc' }],
     select: { id: true },
   });
   if (queued.length === 0) return { kind: 'empty', day };
