@@ -200,7 +200,8 @@ nodemailer pool of ${r.pool} connections in both.
 
 - dispatch stage: \`handle\` over jobs of ${JOB_IDS} delivery ids, ${JOBS_AT_ONCE} jobs at once (as the stage runner hands them), ${ITEMS_AT_ONCE} deliveries of a job at once;
   each e-mail: read of the delivery, its notice and owner, the PDF read from the notices store, the claim PENDING → SENDING
-  (compare-and-set + audit, committed), the send, then SENT + notice.sentAt/responseDueAt + case NOTICE_ISSUED → NOTIFIED (+ audit) in one transaction.
+  (compare-and-set + audit, committed; one statement per wave of 10), the send, then SENT + notice.sentAt/responseDueAt +
+  case NOTICE_ISSUED → NOTIFIED (+ audit), one transaction per wave.
 - raw: the same e-mails made from the same templates and sent with \`transporter.sendMail\` alone, all at once through the pool; no database.
 
 | measurement | e-mails | seconds | e-mails/s |
