@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CASE_MACHINE, planMerges, type TCapture, type TOpenCase } from '../src/cases/index.ts';
+import { DELIVERY_MACHINE } from '../src/dispatch/index.ts';
 import { EVENT_MACHINE } from '../src/events/index.ts';
 import { Machine } from '../src/workflow/index.ts';
 
@@ -9,8 +10,14 @@ describe('state machines', () => {
       { state: 'DETECTED', queue: 'owner' },
       { state: 'OWNER_RESOLVED', queue: 'fine' },
       { state: 'FINE_ASSESSED', queue: 'fine' },
+      { state: 'APPROVED', queue: 'notice' },
     ]);
     expect(CASE_MACHINE.nextQueue('PENDING_REVIEW')).toBeNull();
+    // A send under way (SENDING) is the dispatch stage's too: the reconciler re-drives one left there, which the stage makes UNKNOWN.
+    expect(DELIVERY_MACHINE.waiting()).toEqual([
+      { state: 'PENDING', queue: 'dispatch' },
+      { state: 'SENDING', queue: 'dispatch' },
+    ]);
     expect(EVENT_MACHINE.waiting()).toEqual([{ state: 'RECEIVED', queue: 'dedup' }]);
     expect(EVENT_MACHINE.nextQueue('MERGED')).toBeNull();
   });
