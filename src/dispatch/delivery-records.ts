@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/index.ts';
 import { CASE_MACHINE } from '../cases/index.ts';
 import { ownerResponseDue, type WorkCalendar } from '../clock/index.ts';
-import { unnestSql, type TDb, type TQuery, type TTx } from '../db/index.ts';
-import { Prisma } from '../generated/prisma/client.ts';
+import type { TDb, TQuery, TTx } from '../db/index.ts';
+import { noticesSentSql } from '../notices/notice-sent.ts';
 import type { DeliveryChannel, DeliveryStatus } from '../generated/prisma/enums.ts';
 import { enterSql, moveEntities, moveSql, type TSetColumn } from '../workflow/index.ts';
 import { channelPlan, nextChannel, type TOwnerContact } from './channel-plan.ts';
@@ -104,8 +104,8 @@ export const moveDelivery = async (tx: TTx, d: TDeliveryRow, m: TMoveDelivery): 
  */
 export const recordNoticeSent = async (tx: TTx, d: TDeliveryRow, at: Date, calendar: WorkCalendar, actor: string): Promise<boolean> => {
   const due = ownerResponseDue(at, calendar);
-  const first = await tx.notice.updateMany({ where: { id: d.notice.id, sentAt: null }, data: { sentAt: at, responseDueAt: due.at } });
-  if (first.count === 0) return false;
+  const first = await tx.$queryRaw<{ id: string }[]>(noticesSentSql([d.notice.id], at, due.at));
+  if (first.length === 0) return false;
   await moveEntities(tx, CASE_MACHINE, {
     path: ['NOTICE_ISSUED', 'NOTIFIED'],
     rows: [d.notice.case],
@@ -183,11 +183,7 @@ export const recordSentWave = async (q: TQuery, items: readonly TSentItem[], at:
   const first = items.filter((x) => sent.has(x.d.id));
   if (first.length === 0) return sent;
   const due = ownerResponseDue(at, calendar);
-  const started = await q<{ id: string }>(Prisma.sql`
-    UPDATE notice n SET sent_at = ${at.toISOString()}::timestamptz, response_due_at = ${due.at.toISOString()}::timestamptz, updated_at = now()
-    FROM ${unnestSql(first, { id: ['uuid', (x) => x.d.notice.id] }, 'i')}
-    WHERE n.id = i.id AND n.sent_at IS NULL
-    RETURNING n.id::text`);
+  const started = await q<{ id: string }>(noticesSentSql(first.map((x) => x.d.notice.id), at, due.at));
   const startedIds = new Set(started.map((r) => r.id));
   const cases = first.filter((x) => startedIds.has(x.d.notice.id));
   if (cases.length > 0) {
