@@ -104,5 +104,23 @@ describe('a dispatch worker killed between the SMTP server accepting and the SEN
     const last = await ctx.db.auditEntry.findFirstOrThrow({ where: { entityId: n.deliveryId }, orderBy: { id: 'desc' } });
     expect(last).toMatchObject({ action: 'delivery.settle-sent', fromState: 'UNKNOWN', toState: 'SENT', actor: 'admin-cli:operator', reason: 'mail log: queued as Q1' });
     expect((await admin('deliveries', 'settle', n.deliveryId, '--failed')).code).toBe(1);
+    await pipeline.stop();
+    pipeline = undefined;
+  });
+
+  it('two worker processes given the same deliveries at once send each exactly once', async () => {
+    const parts = { db: ctx.db, evidence: new ContentStore(ctx.evidenceDir, false), notices: new ContentStore(noticeDir, false), calendar: new CalendarCache(ctx.db) };
+    const notices = [await seedIssuedNotice(parts), await seedIssuedNotice(parts), await seedIssuedNotice(parts)];
+    const ids = notices.map((n) => n.deliveryId).join(',');
+    // The jobs carry the deliveries now (the relay handed the outbox rows over).
+    await ctx.db.outboxMessage.deleteMany({ where: { entityId: { in: notices.map((n) => n.deliveryId) } } });
+    const runs = await Promise.all([runChild({ DISPATCH_IDS: `${ids},${ids}` }), runChild({ DISPATCH_IDS: ids })]);
+    for (const r of runs) expect(r.code, r.stderr).toBe(0);
+    const kinds = runs.flatMap((r) => JSON.parse(r.stdout) as string[]);
+    expect(kinds.filter((k) => k === 'sent')).toHaveLength(3);
+    for (const n of notices) {
+      expect(smtp.inbox.filter((m) => m.mail.messageId === `<${n.deliveryId}@notice.phatnguoi.local>`)).toHaveLength(1);
+      expect(await ctx.db.delivery.findUniqueOrThrow({ where: { id: n.deliveryId } })).toMatchObject({ status: 'SENT', attempts: 1 });
+    }
   });
 });
