@@ -8,7 +8,7 @@ import { CalendarCache } from '../src/clock/index.ts';
 import { DeliveryWaits, dispatchStage, emailChannel, type TDispatchDeps } from '../src/dispatch/index.ts';
 import { ContentStore } from '../src/storage/index.ts';
 import { createTestContext, seedSite, silentLogger, startPipeline, type TTestContext } from './support/context.ts';
-import { seedIssuedNotice } from './support/issued-notice.ts';
+import { seedNoticeToDispatch } from './support/dispatch-notice.ts';
 import { startSmtp } from './support/smtp.ts';
 
 let ctx: TTestContext;
@@ -56,7 +56,7 @@ afterAll(async () => {
 
 describe('dispatch by e-mail', () => {
   it('sends the notice with its PDF, a Vietnamese subject and a deterministic Message-ID; records SENT, starts the clock, case NOTIFIED', async () => {
-    const n = await seedIssuedNotice(parts, { owner: { email: 'binh.tran@example.vn' } });
+    const n = await seedNoticeToDispatch(parts, { owner: { email: 'binh.tran@example.vn' } });
     const stage = stageTo(smtp.url);
     const before = smtp.inbox.length;
     expect(await stage.handle([n.deliveryId])).toEqual([{ kind: 'sent' }]);
@@ -95,7 +95,7 @@ describe('dispatch by e-mail', () => {
   });
 
   it('sends exactly once when many jobs and two workers hold the same delivery at once', async () => {
-    const n = await seedIssuedNotice(parts);
+    const n = await seedNoticeToDispatch(parts);
     const workers = [stageTo(smtp.url), stageTo(smtp.url)];
     const results = await Promise.all(Array.from({ length: 24 }, (_, i) => workers[i % 2]!.handle([n.deliveryId, n.deliveryId, n.deliveryId])));
     const kinds = results.flat().map((r) => (r instanceof Error ? r.message : r.kind));
@@ -108,7 +108,7 @@ describe('dispatch by e-mail', () => {
   });
 
   it('a 5xx refusal is a bounce: BOUNCED, and the e-ID delivery is planned', async () => {
-    const n = await seedIssuedNotice(parts, { owner: { email: 'bounce@example.vn' } });
+    const n = await seedNoticeToDispatch(parts, { owner: { email: 'bounce@example.vn' } });
     expect(await stageTo(smtp.url).handle([n.deliveryId])).toEqual([{ kind: 'bounced' }]);
     const all = await ctx.db.delivery.findMany({ where: { noticeId: n.notice.id }, orderBy: { createdAt: 'asc' } });
     expect(all.map((d) => [d.channel, d.status])).toEqual([
@@ -124,12 +124,12 @@ describe('dispatch by e-mail', () => {
   });
 
   it('an owner without e-mail gets the next channel first', async () => {
-    const n = await seedIssuedNotice(parts, { owner: { email: null } });
+    const n = await seedNoticeToDispatch(parts, { owner: { email: null } });
     expect(n.notice.deliveries.map((d) => d.channel)).toEqual(['EID']);
   });
 
   it('with no channel left, the case audit says the notice is undeliverable', async () => {
-    const n = await seedIssuedNotice({ ...parts, channels: ['EMAIL'] }, { owner: { email: 'bounce2@example.vn' } });
+    const n = await seedNoticeToDispatch({ ...parts, channels: ['EMAIL'] }, { owner: { email: 'bounce2@example.vn' } });
     expect(await stageTo(smtp.url, { channels: ['EMAIL'] }).handle([n.deliveryId])).toEqual([{ kind: 'bounced' }]);
     expect(await ctx.db.delivery.count({ where: { noticeId: n.notice.id } })).toBe(1);
     const entry = (await auditOf(n.caseId)).find((a) => a.action === 'notice.undeliverable');
@@ -137,7 +137,7 @@ describe('dispatch by e-mail', () => {
   });
 
   it('a delivery found SENDING past the send timeout is not sent again: UNKNOWN, next channel; under it, it is left alone', async () => {
-    const n = await seedIssuedNotice(parts);
+    const n = await seedNoticeToDispatch(parts);
     const sendingAt = new Date(Date.now() - 30_000);
     await ctx.db.delivery.update({ where: { id: n.deliveryId }, data: { status: 'SENDING', attempts: 1, sendingAt } });
     expect(await stageTo(smtp.url).handle([n.deliveryId])).toEqual([{ kind: 'in-flight' }]);
@@ -153,7 +153,7 @@ describe('dispatch by e-mail', () => {
 
   it('SMTP down: the delivery waits (PENDING, nothing marked sent) and is sent once the server is back', async () => {
     const port = await freePort();
-    const n = await seedIssuedNotice(parts);
+    const n = await seedNoticeToDispatch(parts);
     const stage = stageTo(`smtp://127.0.0.1:${port}`);
     const [first] = await stage.handle([n.deliveryId]);
     expect(first).toBeInstanceOf(DeliveryWaits);

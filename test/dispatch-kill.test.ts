@@ -7,7 +7,7 @@ import { CalendarCache } from '../src/clock/index.ts';
 import { ContentStore } from '../src/storage/index.ts';
 import { adminRunner } from './support/admin.ts';
 import { createTestContext, seedSite, startPipeline, type TTestContext } from './support/context.ts';
-import { seedIssuedNotice } from './support/issued-notice.ts';
+import { seedNoticeToDispatch } from './support/dispatch-notice.ts';
 import { startSmtp } from './support/smtp.ts';
 
 let ctx: TTestContext;
@@ -44,7 +44,7 @@ afterAll(async () => {
 describe('a dispatch worker killed between the SMTP server accepting and the SENT record', () => {
   it('leaves no silent second e-mail and no silent loss: UNKNOWN, audited, next channel planned, settled by an operator', async () => {
     const parts = { db: ctx.db, evidence: new ContentStore(ctx.evidenceDir, false), notices: new ContentStore(noticeDir, false), calendar: new CalendarCache(ctx.db) };
-    const n = await seedIssuedNotice(parts);
+    const n = await seedNoticeToDispatch(parts);
     const messageId = `<${n.deliveryId}@notice.phatnguoi.local>`;
 
     // The relay handed the delivery's outbox row to a job, which the child worker runs (it is given the id directly).
@@ -110,7 +110,7 @@ describe('a dispatch worker killed between the SMTP server accepting and the SEN
 
   it('two worker processes given the same deliveries at once send each exactly once', async () => {
     const parts = { db: ctx.db, evidence: new ContentStore(ctx.evidenceDir, false), notices: new ContentStore(noticeDir, false), calendar: new CalendarCache(ctx.db) };
-    const notices = [await seedIssuedNotice(parts), await seedIssuedNotice(parts), await seedIssuedNotice(parts)];
+    const notices = [await seedNoticeToDispatch(parts), await seedNoticeToDispatch(parts), await seedNoticeToDispatch(parts)];
     const ids = notices.map((n) => n.deliveryId).join(',');
     // The jobs carry the deliveries now (the relay handed the outbox rows over).
     await ctx.db.outboxMessage.deleteMany({ where: { entityId: { in: notices.map((n) => n.deliveryId) } } });

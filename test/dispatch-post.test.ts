@@ -9,7 +9,7 @@ import { addDays, vietnamDate } from '../src/clock/index.ts';
 import { ContentStore } from '../src/storage/index.ts';
 import { adminRunner } from './support/admin.ts';
 import { createTestContext, seedSite, silentLogger, testServices, type TTestContext } from './support/context.ts';
-import { seedIssuedNotice } from './support/issued-notice.ts';
+import { seedNoticeToDispatch } from './support/dispatch-notice.ts';
 
 let ctx: TTestContext;
 let noticeDir: string;
@@ -33,8 +33,8 @@ describe('post: the daily print batch', () => {
     const parts = { db: ctx.db, evidence: new ContentStore(ctx.evidenceDir, false), notices: services.noticeFiles(), calendar: services.calendar(), channels: ['POST', 'EMAIL'] as const };
     // One issuing agency: the notices are numbered 1 and 2, the batch's order.
     const agencyId = randomUUID();
-    const a = await seedIssuedNotice(parts, { agencyId, owner: { name: 'Nguyễn Văn "An", Jr', address: '7 Hàng Bài, Phường Hoàn Kiếm, Hà Nội' } });
-    const b = await seedIssuedNotice(parts, { agencyId, owner: { name: 'Lê Thị Hồng' } });
+    const a = await seedNoticeToDispatch(parts, { agencyId, owner: { name: 'Nguyễn Văn "An", Jr', address: '7 Hàng Bài, Phường Hoàn Kiếm, Hà Nội' } });
+    const b = await seedNoticeToDispatch(parts, { agencyId, owner: { name: 'Lê Thị Hồng' } });
     const stage = services.stages().dispatch;
     expect(await stage.handle([a.deliveryId, b.deliveryId, a.deliveryId])).toEqual([{ kind: 'queued' }, { kind: 'queued' }, { kind: 'already-taken' }]);
     expect((await ctx.db.delivery.findUniqueOrThrow({ where: { id: a.deliveryId } })).status).toBe('QUEUED');
@@ -73,7 +73,7 @@ describe('post: the daily print batch', () => {
     }
 
     // Once per day: made again, the same batch is found and nothing changes; a new delivery waits for the next day's batch.
-    const c = await seedIssuedNotice(parts);
+    const c = await seedNoticeToDispatch(parts);
     await stage.handle([c.deliveryId]);
     const again = await admin('post', 'batch', '--day', day);
     expect(again.stdout).toContain(`${day}: batch already made, 2 notice(s)`);

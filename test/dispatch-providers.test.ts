@@ -8,7 +8,7 @@ import { loadConfig } from '../src/config/index.ts';
 import { DeliveryWaits, httpChannel } from '../src/dispatch/index.ts';
 import { signBody } from '../src/events/index.ts';
 import { createTestContext, seedSite, startApi, testServices, type TTestContext } from './support/context.ts';
-import { seedIssuedNotice } from './support/issued-notice.ts';
+import { seedNoticeToDispatch } from './support/dispatch-notice.ts';
 import { startProviderStub } from './support/provider-stub.ts';
 
 const EID_KEY = 'eid-shared-secret-of-at-least-32-characters';
@@ -24,8 +24,8 @@ let env: Record<string, string>;
 const deliveriesOf = async (noticeId: string) =>
   (await ctx.db.delivery.findMany({ where: { noticeId }, orderBy: { createdAt: 'asc' } })).map((d) => [d.channel, d.status]);
 
-const issue = (o: Parameters<typeof seedIssuedNotice>[1] = {}) =>
-  seedIssuedNotice({ db: ctx.db, evidence: services.evidence(), notices: services.noticeFiles(), calendar: services.calendar(), channels: ['EID', 'SMS', 'POST'] }, o);
+const issue = (o: Parameters<typeof seedNoticeToDispatch>[1] = {}) =>
+  seedNoticeToDispatch({ db: ctx.db, evidence: services.evidence(), notices: services.noticeFiles(), calendar: services.calendar(), channels: ['EID', 'SMS', 'POST'] }, o);
 
 beforeAll(async () => {
   ctx = await createTestContext();

@@ -3,6 +3,7 @@ import { appendAudit } from '../audit/index.ts';
 import { CASE_MACHINE } from '../cases/index.ts';
 import { ownerResponseDue, type WorkCalendar } from '../clock/index.ts';
 import type { TDb, TQuery, TTx } from '../db/index.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 import { noticesSentSql } from '../notices/notice-sent.ts';
 import type { DeliveryChannel, DeliveryStatus } from '../generated/prisma/enums.ts';
 import { enterSql, moveEntities, moveSql, type TSetColumn } from '../workflow/index.ts';
@@ -187,6 +188,8 @@ export const recordSentWave = async (q: TQuery, items: readonly TSentItem[], at:
   const startedIds = new Set(started.map((r) => r.id));
   const cases = first.filter((x) => startedIds.has(x.d.notice.id));
   if (cases.length > 0) {
+    // A party's move: the case rows are locked first, so a writer appending to a case's audit chain without moving it cannot fork the chain.
+    await q(Prisma.sql`SELECT 1 FROM "case" WHERE id = ANY(${[...new Set(cases.map((x) => x.d.notice.case.id))].sort()}::uuid[]) ORDER BY id FOR UPDATE`);
     await q(
       moveSql(CASE_MACHINE, {
         path: ['NOTICE_ISSUED', 'NOTIFIED'],

@@ -7,7 +7,7 @@ import type { ContentStore } from '../../src/storage/index.ts';
 import { seedApprovedCase, type TApprovedCaseOptions } from './approved-case.ts';
 
 /** A small valid PDF naming the notice (the real renderer is tested on its own). */
-export const testRender = (doc: TNoticeDocument): Promise<Buffer> =>
+export const testNoticePdf = (doc: TNoticeDocument): Promise<Buffer> =>
   new Promise((resolve, reject) => {
     const pdf = new PDFDocument({ size: 'A4', info: { CreationDate: new Date(0) } });
     const chunks: Buffer[] = [];
@@ -24,10 +24,10 @@ export type TNoticeParts = { db: TDb; evidence: ContentStore; notices: ContentSt
  * An approved case taken through the notice stage (numbered, PDF stored, NOTICE_ISSUED,
  * first delivery PENDING): what the dispatch stage receives.
  */
-export const seedIssuedNotice = async (p: TNoticeParts, o: TApprovedCaseOptions = {}) => {
+export const seedNoticeToDispatch = async (p: TNoticeParts, o: TApprovedCaseOptions = {}) => {
   const c = await seedApprovedCase(p.db, p.evidence, o);
   const [outcome] = await issueNotices(
-    { db: p.db, evidence: p.evidence, notices: p.notices, calendar: p.calendar, publicBaseUrl: p.publicBaseUrl ?? 'http://localhost:3000', channels: p.channels ?? ['EMAIL', 'EID', 'POST'], render: testRender },
+    { db: p.db, evidence: p.evidence, notices: p.notices, calendar: p.calendar, publicBaseUrl: p.publicBaseUrl ?? 'http://localhost:3000', channels: p.channels ?? ['EMAIL', 'EID', 'POST'], render: testNoticePdf },
     [c.caseId],
   );
   if (!outcome || outcome instanceof Error || outcome.kind !== 'issued') throw new Error(`notice not issued: ${String(outcome instanceof Error ? outcome.message : outcome?.kind)}`);
