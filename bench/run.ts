@@ -21,6 +21,7 @@ import { createDatabase, dropDatabase } from '../src/db/ensure-database.ts';
 import { applyMigrations } from '../src/db/migrations.ts';
 import { samplePng } from '../scripts/sample-images.ts';
 import { runPipelineBench } from './pipeline.ts';
+import { dispatchMarkdown, runDispatchBench } from './dispatch.ts';
 import { reviewMarkdown, runReviewBench } from './review.ts';
 import { summarise, summaryMarkdown } from './profile-summary.ts';
 import { freePort } from './free-port.ts';
@@ -34,6 +35,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const PIPELINE = process.env.BENCH_PIPELINE !== '0';
 /** The review benchmark (bench/review.ts) after the pipeline's; BENCH_REVIEW=0 skips it. */
 const REVIEW = process.env.BENCH_REVIEW !== '0';
+/** The dispatch benchmark (bench/dispatch.ts) after the pipeline's; BENCH_DISPATCH=0 skips it. */
+const DISPATCH = process.env.BENCH_DISPATCH !== '0';
 /** A git ref (or a directory holding a checkout) whose API is measured beside this tree's in the same rounds (A/B of a change). */
 const COMPARE = process.env.BENCH_COMPARE;
 const PROFILE = Boolean(process.env.BENCH_PROFILE);
@@ -278,8 +281,9 @@ try {
     process.stdout.write(`\n${md}`);
   } else {
     const pipeline = PIPELINE ? await runPipelineBench(PIPELINE_EVENTS, PIPELINE_CONCURRENCY, NOOP_CONCURRENCY, PG_BASE) : undefined;
+    const dispatch = DISPATCH ? await runDispatchBench(PG_BASE) : undefined;
     const review = REVIEW ? await runReviewBench(PG_BASE) : undefined;
-    const md = ingestMarkdown() + (pipeline ? pipelineMarkdown(pipeline) : '') + (review ? `\n${reviewMarkdown(review)}` : '');
+    const md = ingestMarkdown() + (pipeline ? pipelineMarkdown(pipeline) : '') + (dispatch ? `\n${dispatchMarkdown(dispatch)}` : '') + (review ? `\n${reviewMarkdown(review)}` : '');
     writeFileSync(join(import.meta.dirname, 'results.md'), md);
     process.stdout.write(md);
   }

@@ -29,7 +29,7 @@ import {
   type TStageRunnerDeps,
   type TStages,
 } from './queues/index.ts';
-import { DELIVERY_MACHINE } from './dispatch/index.ts';
+import { DELIVERY_MACHINE, dispatchStage, emailChannel, httpChannel, makePostBatch, postBatchDue, type TChannelSender, type TPostBatchDeps } from './dispatch/index.ts';
 import { ESCALATION_MACHINE, escalationStage, httpEscalationAdapter, runDeadlines, unconfiguredEscalationAdapter, type TDeadlinesReport } from './followup/index.ts';
 import { issueNotices, type TNoticeDocument } from './notices/index.ts';
 import { createRegistry, timedRegistry, type VehicleRegistry } from './registry/index.ts';
@@ -106,7 +106,15 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
   const rules = lazy(() => opts.rules ?? new RuleCache(db()));
   const calendar = lazy(() => new CalendarCache(db()));
   const machines = [EVENT_MACHINE, CASE_MACHINE, DELIVERY_MACHINE, ESCALATION_MACHINE] as const;
-  // Replaced by the notice renderer (src/notices/render-notice.ts) and the dispatch stage (src/dispatch) as they land.
+  /** The delivery channels this configuration can send on (post goes by the print batch); each is closed with the service. */
+  const senders = lazy((): Partial<Record<'EMAIL' | 'SMS' | 'EID', TChannelSender>> => {
+    const timeoutMs = cfg.DISPATCH_SEND_TIMEOUT_SECONDS * 1000;
+    const email = onClose(emailChannel({ smtpUrl: cfg.SMTP_URL, from: cfg.MAIL_FROM, poolSize: cfg.SMTP_POOL_SIZE, timeoutMs }), async (c) => c.transporter.close());
+    const http = (channel: 'SMS' | 'EID', url: string | undefined, key: string | undefined) =>
+      url && key ? httpChannel({ channel, url, key, timeoutMs: Math.min(cfg.PROVIDER_TIMEOUT_MS, timeoutMs) }) : undefined;
+    return { EMAIL: email, SMS: http('SMS', cfg.SMS_URL, cfg.SMS_KEY), EID: http('EID', cfg.EID_URL, cfg.EID_KEY) };
+  });
+  // Replaced by the notice renderer (src/notices/render-notice.ts) as it lands.
   const renderNotice = async (_doc: TNoticeDocument): Promise<Buffer> => {
     throw new Error('the notice renderer is not wired yet');
   };
@@ -134,12 +142,25 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
             ids,
           ),
       },
-      dispatch: {
-        handle: async (ids) => ids.map(() => new Error('the dispatch stage is not wired yet')),
-      },
+      dispatch: dispatchStage({
+        db: db(),
+        notices: noticeFiles(),
+        calendar: calendar(),
+        senders: senders(),
+        channels: cfg.DELIVERY_CHANNELS,
+        publicBaseUrl: cfg.PUBLIC_BASE_URL,
+        sendTimeoutMs: cfg.DISPATCH_SEND_TIMEOUT_SECONDS * 1000,
+        maxAttempts: cfg.DISPATCH_MAX_ATTEMPTS,
+        concurrency: cfg.DISPATCH_CONCURRENCY,
+        logger,
+        metrics: metrics(),
+        now: opts.now,
+      }),
       escalation: escalationStage({ db: db(), adapter: escalationAdapter() }),
     }),
   );
+  /** What the daily print batch needs (admin `post batch` and the scheduled task). */
+  const postBatch = lazy((): TPostBatchDeps => ({ db: db(), notices: noticeFiles(), calendar: calendar(), metrics: metrics(), now: opts.now }));
   const relay = lazy(
     () =>
       new OutboxRelay({ db: db(), queues: queues(), logger, batchSize: cfg.OUTBOX_BATCH_SIZE, pollMs: cfg.OUTBOX_POLL_MS, jobBatch: cfg.OUTBOX_JOB_BATCH }),
@@ -216,6 +237,17 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
     },
     // Overdue → escalated, limitation → time-barred, warnings of the 10-day notice limit.
     { name: 'deadlines', everyMs: cfg.DEADLINES_INTERVAL_SECONDS * 1000, run: (log) => deadlines(log) },
+    {
+      // The day's print batch for the mail house, once past POST_BATCH_HOUR (Vietnam time); later runs that day find it made.
+      name: 'post-batch',
+      everyMs: 15 * 60_000,
+      run: async (log) => {
+        if (!postBatchDue((opts.now ?? (() => new Date()))(), cfg.POST_BATCH_HOUR)) return { due: false };
+        const r = await makePostBatch(postBatch());
+        if (r.kind === 'made') log.info({ ...r.batch }, 'post batch made: hand the PDF and the manifest to the mail house');
+        return r.kind === 'empty' ? r : { kind: r.kind, day: r.batch.day, count: r.batch.count, pdfPath: r.batch.pdfPath, manifestPath: r.batch.manifestPath };
+      },
+    },
     {
       name: 'audit-checkpoint',
       everyMs: audit().everyMs,
@@ -294,6 +326,13 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
         perIp: { points: cfg.NOTICE_CODE_RATE_PER_IP, windowSeconds: cfg.NOTICE_CODE_RATE_WINDOW_SECONDS },
       },
       now: opts.now,
+      receipts: {
+        db: db(),
+        channels: cfg.DELIVERY_CHANNELS,
+        metrics: metrics(),
+        keys: { SMS: cfg.SMS_KEY, EID: cfg.EID_KEY },
+        toleranceSeconds: cfg.SIGNATURE_TOLERANCE_SECONDS,
+      },
     }),
   );
 
@@ -306,6 +345,9 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
     queues,
     evidence,
     noticeFiles,
+    senders,
+    postBatch,
+    calendar,
     registry,
     rules,
     machines,

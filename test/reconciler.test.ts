@@ -150,6 +150,7 @@ describe('reconciler', () => {
       'maintenance-audit-checkpoint',
       'maintenance-deadlines',
       'maintenance-expire-review-claims',
+      'maintenance-post-batch',
       'maintenance-reassess-stale',
       'maintenance-reconcile',
       'maintenance-sweep-evidence',

@@ -14,7 +14,7 @@ describe('state machines', () => {
       { state: 'APPROVED', queue: 'notice' },
     ]);
     expect(CASE_MACHINE.nextQueue('PENDING_REVIEW')).toBeNull();
-    // A delivery is sent, or found cut off mid-send, by the dispatch stage.
+    // A send under way (SENDING) is the dispatch stage's too: the reconciler re-drives one left there, which the stage makes UNKNOWN.
     expect(DELIVERY_MACHINE.waiting()).toEqual([
       { state: 'PENDING', queue: 'dispatch' },
       { state: 'SENDING', queue: 'dispatch' },

@@ -4,11 +4,13 @@ import { auditCommands } from './commands/audit.ts';
 import { cameraCommands } from './commands/camera.ts';
 import { casesCommands } from './commands/cases.ts';
 import { deadlinesCommands } from './commands/deadlines.ts';
+import { deliveriesCommands } from './commands/deliveries.ts';
 import { finesCommands } from './commands/fines.ts';
 import { holidaysCommands } from './commands/holidays.ts';
 import { jobsCommands } from './commands/jobs.ts';
 import { officerCommands } from './commands/officer.ts';
 import { pipelineCommands } from './commands/pipeline.ts';
+import { postCommands } from './commands/post.ts';
 import { registryCommands } from './commands/registry.ts';
 import { siteCommands } from './commands/site.ts';
 import { unitsCommands } from './commands/units.ts';
@@ -16,7 +18,7 @@ import type { TAdminDeps, TCommandGroup } from './deps.ts';
 import { errorLines } from './error-lines.ts';
 
 /** The command groups, in the order `--help` lists them; a new group is one file and one entry here. */
-const GROUPS: TCommandGroup[] = [siteCommands, unitsCommands, agencyCommands, cameraCommands, officerCommands, registryCommands, finesCommands, holidaysCommands, pipelineCommands, casesCommands, deadlinesCommands, jobsCommands, auditCommands];
+const GROUPS: TCommandGroup[] = [siteCommands, unitsCommands, agencyCommands, cameraCommands, officerCommands, registryCommands, finesCommands, holidaysCommands, pipelineCommands, casesCommands, deadlinesCommands, deliveriesCommands, postCommands, jobsCommands, auditCommands];
 
 /**
  * The admin CLI as a value: every command reads and writes through `deps` only, and

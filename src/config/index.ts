@@ -38,6 +38,35 @@ const ZEnv = z.object({
     .default('EMAIL,EID,POST')
     .transform((v) => v.split(',').map((s) => s.trim().toUpperCase()))
     .pipe(z.array(z.enum(['EMAIL', 'EID', 'SMS', 'POST'])).min(1).refine((a) => new Set(a).size === a.length, 'a channel is listed twice')),
+  /** The SMTP server notices are e-mailed through (nodemailer; smtps:// for implicit TLS, user:pass@ for auth). */
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).default('smtp://127.0.0.1:1025'),
+  /** SMTP connections kept open and used at once by one worker process. */
+  SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
+  /** Sender of notice e-mails; its domain also names the e-mails' Message-IDs. */
+  MAIL_FROM: z
+    .string()
+    .trim()
+    .regex(/@[A-Za-z0-9.-]+\.[A-Za-z]{2,}>?$/, 'must be an address (optionally "Name <address>") with a domain')
+    .default('Thông báo vi phạm giao thông <thongbao@notice.phatnguoi.local>'),
+  /**
+   * Longest a send may take (connect, hand-over, answer). A delivery still SENDING after
+   * this long has lost its worker: it becomes UNKNOWN, never sent again blindly.
+   */
+  DISPATCH_SEND_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(3_600).default(120),
+  /** Tries of one delivery whose provider could not be reached before it fails for good and the next channel takes over. */
+  DISPATCH_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1_000).default(20),
+  /** Deliveries of one dispatch job sent at once (SMTP_POOL_SIZE connections carry them). */
+  DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
+  /** The SMS and e-ID app providers' endpoints (unset: the channel fails over to the next one). */
+  SMS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  EID_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Shared secrets signing requests to each provider and their delivery receipts (HMAC-SHA256). */
+  SMS_KEY: z.string().min(32).optional(),
+  EID_KEY: z.string().min(32).optional(),
+  /** A provider call's whole time limit. */
+  PROVIDER_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** The daily print batch for the mail house is made after this hour, Vietnam time (0-23). */
+  POST_BATCH_HOUR: z.coerce.number().int().min(0).max(23).default(15),
   /** fsync evidence files before the event commits; off only for throw-away benchmarks. */
   EVIDENCE_FSYNC: ZBool.default(true),
   BODY_LIMIT_MB: z.coerce.number().positive().max(100).default(10),
@@ -191,6 +220,9 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): TConfig => {
   }
   if (rest.ORG_FINE_MULTIPLIER > 1 && !rest.ORG_FINE_MULTIPLIER_BASIS) {
     throw new ConfigError('Invalid environment configuration:\n  ORG_FINE_MULTIPLIER_BASIS: required when ORG_FINE_MULTIPLIER > 1: the provision that makes organisations pay more');
+  }
+  for (const ch of ['SMS', 'EID'] as const) {
+    if (rest[`${ch}_URL`] && !rest[`${ch}_KEY`]) throw new ConfigError(`Invalid environment configuration:\n  ${ch}_KEY: required when ${ch}_URL is set (requests are signed)`);
   }
   if (rest.BODY_BUDGET_MB < rest.BODY_LIMIT_MB) {
     throw new ConfigError('Invalid environment configuration:\n  BODY_BUDGET_MB: must be at least BODY_LIMIT_MB, or a body at the limit is never admitted');

@@ -8,6 +8,7 @@ import type { TDb } from '../db/index.ts';
 import { caseInScope, caseRoutes } from '../cases/index.ts';
 import { noticePageRoutes, type TNoticePageDeps } from '../citizens/index.ts';
 import { cameraEventRoutes, evidenceRoutes, type TIngestDeps, type TIngestHttpLimits, type TIngestMetrics } from '../events/index.ts';
+import { receiptRoutes, type TReceiptRouteDeps } from '../dispatch/index.ts';
 import type { TLogger } from '../shared/logger.ts';
 import type { ContentStore } from '../storage/index.ts';
 import { followupRoutes } from '../followup/index.ts';
@@ -39,6 +40,8 @@ export type TAppDeps = {
   dashboardQueues?: () => Queue[];
   /** The clock owner responses are checked against (tests move it). */
   now?: () => Date;
+  /** Delivery receipts from the SMS and e-ID providers (src/dispatch). */
+  receipts: TReceiptRouteDeps;
 };
 
 export const createApp = (deps: TAppDeps): Express => {
@@ -49,6 +52,7 @@ export const createApp = (deps: TAppDeps): Express => {
   // The camera route first: it takes nearly all requests, so they skip matching the others.
   app.use(cameraEventRoutes(deps.ingest, deps.ingestLimits, deps.ingestMetrics));
   app.use(healthRoutes(deps.db, deps.redis, deps.logger));
+  app.use(receiptRoutes(deps.receipts));
   app.locals.auth = deps.auth;
   app.use(authRoutes(deps.auth));
   const doc = openApiDocument();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { createDocument } from 'zod-openapi';
 import { ZLoginAnswer, ZLoginBody } from '../accounts/index.ts';
+import { ZDeliveryReceipt, ZReceiptAnswer } from '../dispatch/index.ts';
 import { ZCameraEvent, ZIngestAnswer } from '../events/index.ts';
 import { Violation } from '../generated/prisma/enums.ts';
 import { ZOwnerResponse } from '../followup/index.ts';
@@ -74,6 +75,7 @@ export const openApiDocument = () =>
         cameraId: { type: 'apiKey', in: 'header', name: 'X-Camera-Id' },
         timestamp: { type: 'apiKey', in: 'header', name: 'X-Timestamp' },
         signature: { type: 'apiKey', in: 'header', name: 'X-Signature' },
+        providerChannel: { type: 'apiKey', in: 'header', name: 'X-Channel', description: 'SMS or EID: whose shared secret (SMS_KEY, EID_KEY) signs the receipt' },
         officerBearer: { type: 'http', scheme: 'bearer', description: 'the token POST /v1/auth/login answers' },
         officerCookie: { type: 'apiKey', in: 'cookie', name: 'pn_session', description: '__Host-pn_session in production; posts also need X-CSRF-Token' },
       },
@@ -95,6 +97,25 @@ export const openApiDocument = () =>
             '415': err('Content-Type is not application/json, a charset other than utf-8, or a Content-Encoding (compressed bodies are not accepted)'),
             '431': err('Request headers over 16 KB (HEADERS_TOO_LARGE)'),
             '503': err('DEPENDENCY_UNAVAILABLE: the event store is unavailable; BUSY: this process is receiving too many bodies at once. Nothing was stored; retry after the Retry-After header'),
+          },
+        },
+      },
+      '/v1/deliveries/receipts': {
+        post: {
+          summary: "A provider's delivery receipt (SMS gateway, e-ID app): the message it took was delivered or bounced",
+          description:
+            'Signed like camera events, with the provider\'s shared secret: X-Signature = "sha256=" + hex HMAC-SHA256(secret, X-Timestamp + "." + raw body). ' +
+            'messageId is the Idempotency-Key of our request. A bounce plans the notice\'s next delivery channel.',
+          security: [{ providerChannel: [], timestamp: [], signature: [] }],
+          requestBody: { required: true, content: { 'application/json': { schema: ZDeliveryReceipt } } },
+          responses: {
+            '200': { description: 'Recorded (duplicate: true when the delivery already had this status)', content: { 'application/json': { schema: ZReceiptAnswer } } },
+            '400': err('Malformed JSON or schema errors'),
+            '401': err('X-Channel missing or not a configured provider, signature missing or wrong, X-Timestamp outside the window'),
+            '404': err('No delivery of this channel has that message id'),
+            '409': err('The delivery is not SENT (details.status says what it is)'),
+            '413': err('Body over 64 KB'),
+            '415': err('Content-Type is not application/json'),
           },
         },
       },

@@ -45,6 +45,12 @@ export const createMetrics = () => {
       labelNames: ['queue'] as const,
       registers,
     }),
+    deliveries: new Counter({
+      name: 'pn_deliveries_total',
+      help: 'Notice deliveries that reached an outcome, by channel and outcome (sent, queued, retry, bounced, failed, unknown, delivered, settled-sent, settled-failed)',
+      labelNames: ['channel', 'outcome'] as const,
+      registers,
+    }),
     redriven: new Counter({
       name: 'pn_reconciler_redriven_total',
       help: 'Events or cases the reconciler re-drove (they waited with no job in flight), by entity, state and queue',

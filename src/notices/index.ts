@@ -7,3 +7,4 @@ export type { TNoticeCase } from './notice-facts.ts';
 export { DEFAULT_NOTICE_NUMBER_PATTERN, formatNoticeNumber, ZNoticeNumberPattern } from './notice-number.ts';
 export { caseNoticeRecord, noticeByNumber, noticeFileName, noticeFileOfCase } from './notice-record.ts';
 export type { TCaseNoticeRecord, TNoticeByNumber } from './notice-record.ts';
+export { noticesSentSql } from './notice-sent.ts';

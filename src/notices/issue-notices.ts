@@ -3,7 +3,7 @@ import { appendAudit } from '../audit/index.ts';
 import { vietnamDate, type CalendarCache } from '../clock/index.ts';
 import type { TDb, TTx } from '../db/index.ts';
 import { CASE_MACHINE } from '../cases/index.ts';
-import { channelPlan, DELIVERY_MACHINE } from '../dispatch/index.ts';
+import { channelPlan, DELIVERY_MACHINE, deliveryMessageId } from '../dispatch/index.ts';
 import type { DeliveryChannel } from '../generated/prisma/enums.ts';
 import type { ContentStore } from '../storage/index.ts';
 import { enterSql, moveEntities } from '../workflow/index.ts';
@@ -84,7 +84,7 @@ const recordIssued = async (deps: TNoticeStageDeps, c: TNoticeCase, n: TNumbered
     await tx.$queryRaw`
       WITH d AS (
         INSERT INTO delivery (id, notice_id, channel, address, message_id)
-        VALUES (${delivery.id}::uuid, ${n.id}::uuid, ${first.channel}::"DeliveryChannel", ${first.address}, ${`${delivery.id}@notice`})
+        VALUES (${delivery.id}::uuid, ${n.id}::uuid, ${first.channel}::"DeliveryChannel", ${first.address}, ${deliveryMessageId(delivery.id)})
         ON CONFLICT (notice_id, channel) DO NOTHING
         RETURNING id, status
       )${enterSql(DELIVERY_MACHINE, {

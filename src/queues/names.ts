@@ -23,7 +23,7 @@ export const STAGE_QUEUES: readonly TStageQueue[] = [QUEUES.dedup, QUEUES.owner,
 export const maintenanceQueue = (task: string) => `maintenance-${task}`;
 
 /** The housekeeping tasks src/compose.ts schedules, each on its maintenance queue (the queue dashboard lists them). */
-export const MAINTENANCE_TASKS = ['reconcile', 'sweep-evidence', 'expire-review-claims', 'reassess-stale', 'audit-checkpoint', 'deadlines'] as const;
+export const MAINTENANCE_TASKS = ['reconcile', 'sweep-evidence', 'expire-review-claims', 'reassess-stale', 'audit-checkpoint', 'deadlines', 'post-batch'] as const;
 export type TMaintenanceTaskName = (typeof MAINTENANCE_TASKS)[number];
 
 export const jobIds = {

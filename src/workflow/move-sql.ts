@@ -26,6 +26,12 @@ export type TMoveSpec<S extends string, R> = {
   /** Defaults to `system:<stage>` of the step. */
   actor?: string;
   at?: Date;
+  /**
+   * false: no outbox row even when a stage takes the entities on from the final state.
+   * For a stage that keeps the entity itself (a send under way) or hands it back to wait
+   * with backoff (a new job at once would skip the wait); the reconciler still covers it.
+   */
+  enqueue?: boolean;
 };
 
 const actorOf = <S extends string>(t: TTransition<S>, actor?: string): string => {
@@ -66,7 +72,7 @@ export const moveSql = <S extends string, R>(m: Machine<S>, given: TMoveSpec<S, 
   const audits = drafts.map(
     (d, i) => Prisma.sql`, wf_audit_${Prisma.raw(String(i))} AS (${appendAuditSql(d, { join: 'wf_moved', ...(i > 0 ? { after: `wf_audit_${i - 1}` } : {}) })})`,
   );
-  const next = m.nextQueue(to);
+  const next = spec.enqueue === false ? null : m.nextQueue(to);
   const outbox = next ? Prisma.sql`, wf_outbox AS (${outboxSql(next, 'wf_moved')})` : Prisma.empty;
   return Prisma.sql`
     WITH wf_input AS (SELECT * FROM ${input}),
