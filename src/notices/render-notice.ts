@@ -1,0 +1,250 @@
+import PDFDocument from 'pdfkit';
+import { startOfDay } from '../clock/index.ts';
+import { text } from '../shared/templates.ts';
+import type { TNoticeAssets, TNoticeFace } from './notice-assets.ts';
+import type { TNoticeDocument } from './notice-document.ts';
+import { dateLine, dayMonthYear, money, noticeText, segments, vietnamDateTime, type TNoticeLang, type TSegment } from './notice-format.ts';
+import { qrRuns } from './notice-qr.ts';
+
+// Form 01 of Circular 73/2024/TT-BCA as the domain reference §4 lists it, laid out on A4
+// after Decree 30/2020/NĐ-CP's layout of administrative documents: issuer left and motto
+// right, number under the issuer, place and date under the motto, title centred, "Nơi nhận"
+// bottom left and the signature block bottom right.
+
+const PAGE = { width: 595.28, height: 841.89 };
+const MARGIN = { top: 40, bottom: 36, left: 56, right: 42 };
+const CONTENT_WIDTH = PAGE.width - MARGIN.left - MARGIN.right;
+const BODY = 10;
+const SMALL = 9;
+const GAP = 5;
+/** The evidence picture beside the vehicle and act when there is one (4:3, as cameras shoot). */
+const SIDE_IMAGE = { width: 208, height: 156 };
+/** 25 mm: phones read it from a printed page at arm's length. */
+const QR_SIZE = 72;
+/** At most this many images in the row under the act when there are several. */
+const ROW_IMAGES = 3;
+/** Keeps a phone number on one line. */
+const NBSP = '\u00a0';
+const TWO_WHEELERS = new Set(['MOTORCYCLE', 'MOPED']);
+/** The signature block's height: titles plus the space left for the signature and seal. */
+const SIGNATURE_SPACE = 60;
+
+export const NOTICE_PRODUCER = 'phat-nguoi notice renderer (PDFKit 0.20)';
+
+type TPdf = PDFKit.PDFDocument;
+
+/** Words for enum codes come from the pages' templates, the one home of the act, class and colour wording. */
+const words = (lang: TNoticeLang, key: string): string => text('pages', key, {}, lang);
+
+/** Runs of regular and bold text as one paragraph from (x, y), wrapped in `width`. */
+const paragraph = (pdf: TPdf, runs: TSegment[], x: number, y: number, width: number, size = BODY, align: 'left' | 'center' | 'justify' = 'left'): number => {
+  pdf.fontSize(size);
+  runs.forEach((run, i) => {
+    const options = { width, align, continued: i < runs.length - 1, lineGap: 1.2 };
+    pdf.font(run.bold ? 'bold' : 'regular');
+    if (i === 0) pdf.text(run.text, x, y, options);
+    else pdf.text(run.text, options);
+  });
+  return pdf.y;
+};
+
+const line = (pdf: TPdf, face: TNoticeFace, size: number, value: string, x: number, y: number, width: number, align: 'left' | 'center' = 'center'): number => {
+  pdf.font(face).fontSize(size).text(value, x, y, { width, align, lineGap: 1 });
+  return pdf.y;
+};
+
+const underline = (pdf: TPdf, centre: number, y: number, width: number): void => {
+  pdf.moveTo(centre - width / 2, y).lineTo(centre + width / 2, y).lineWidth(0.6).strokeColor('black').stroke();
+};
+
+/** An evidence picture fitted in its box, centred, with a hairline frame. */
+const picture = (pdf: TPdf, bytes: Buffer, x: number, y: number, width: number, height: number): void => {
+  pdf.image(bytes, x, y, { fit: [width, height], align: 'center', valign: 'center' });
+  pdf.rect(x, y, width, height).lineWidth(0.4).strokeColor('#888888').stroke();
+};
+
+const drawQr = (pdf: TPdf, url: string, x: number, y: number, size: number): void => {
+  const qr = qrRuns(url);
+  const module = size / qr.size;
+  for (const run of qr.runs) pdf.rect(x + run.col * module, y + run.row * module, run.length * module, module);
+  pdf.fillColor('black').fill();
+};
+
+const header = (pdf: TPdf, notice: TNoticeDocument, lang: TNoticeLang): number => {
+  const leftWidth = 214;
+  const rightX = MARGIN.left + leftWidth + 8;
+  const rightWidth = CONTENT_WIDTH - leftWidth - 8;
+  let left = line(pdf, 'regular', BODY, notice.issuer.parentName, MARGIN.left, MARGIN.top, leftWidth);
+  left = line(pdf, 'bold', BODY, notice.issuer.name, MARGIN.left, left, leftWidth);
+  underline(pdf, MARGIN.left + leftWidth / 2, left + 1, leftWidth / 3);
+  let right = line(pdf, 'bold', BODY, noticeText(lang, 'motto.country'), rightX, MARGIN.top, rightWidth);
+  const slogan = noticeText(lang, 'motto.slogan');
+  right = line(pdf, 'bold', BODY + 0.5, slogan, rightX, right, rightWidth);
+  underline(pdf, rightX + rightWidth / 2, right + 1, pdf.widthOfString(slogan));
+  const row = Math.max(left, right) + 8;
+  const afterNumber = line(pdf, 'regular', BODY, noticeText(lang, 'number', { number: notice.number }), MARGIN.left, row, leftWidth);
+  const afterDate = line(pdf, 'italic', BODY, dateLine(lang, notice.issuer.place, notice.issuedOn), rightX, row, rightWidth);
+  return Math.max(afterNumber, afterDate);
+};
+
+/** The facts as "label: value" lines: what was seen (vehicle, time, place, act) and what follows from it (provision, fine, points). */
+const facts = (notice: TNoticeDocument, lang: TNoticeLang): { seen: TSegment[][]; consequences: TSegment[][] } => {
+  const { vehicle, act } = notice;
+  const field = (key: string, value: string) => segments(lang, `field.${key}`, { value });
+  const actWords = words(lang, `violation.${act.violation}`);
+  const description = [vehicle.make, vehicle.model, vehicle.color].filter((v): v is string => Boolean(v)).join(', ');
+  return {
+    seen: [
+      field('vehicleClass', words(lang, `vehicleClass.${vehicle.vehicleClass}`)),
+      field('plate', vehicle.plate),
+      field('plateColor', words(lang, `plateColor.${vehicle.plateColor}`)),
+      ...(description ? [field('vehicle', description)] : []),
+      field('time', vietnamDateTime(act.capturedAt)),
+      field('place', act.place),
+      field('act', act.speed ? noticeText(lang, 'speed', { act: actWords, measured: act.speed.measuredKmh, limit: act.speed.limitKmh }) : actWords),
+    ],
+    consequences: [
+      field('legalBasis', act.legalBasis),
+      field('fineRange', noticeText(lang, 'fineRange', { min: money(lang, act.fineMin), max: money(lang, act.fineMax) })),
+      field('amount', money(lang, act.amount)),
+      field('points', act.points > 0 ? noticeText(lang, 'points', { n: act.points }) : noticeText(lang, 'points.none')),
+    ],
+  };
+};
+
+/** A list item: a dash, and the text wrapped with a hanging indent. */
+const item = (pdf: TPdf, runs: TSegment[], x: number, y: number, width: number): number => {
+  pdf.font('regular').fontSize(BODY).text('-', x, y, { lineBreak: false });
+  return paragraph(pdf, runs, x + 8, y, width - 8) + 1;
+};
+
+const factsAndEvidence = (pdf: TPdf, notice: TNoticeDocument, lang: TNoticeLang, top: number): number => {
+  const { seen, consequences } = facts(notice, lang);
+  const evidence = notice.evidence;
+  const beside = evidence.length === 1;
+  const x = MARGIN.left + 10;
+  const width = MARGIN.left + CONTENT_WIDTH - x;
+  // Lines that start beside the picture wrap short of it; the rest use the full width.
+  const imageBottom = beside ? top + SIDE_IMAGE.height + 14 : top;
+  let y = top;
+  for (const runs of [...seen, ...consequences]) y = item(pdf, runs, x, y, y < imageBottom ? width - SIDE_IMAGE.width - 12 : width);
+  if (beside) {
+    const imageX = MARGIN.left + CONTENT_WIDTH - SIDE_IMAGE.width;
+    picture(pdf, evidence[0]!.bytes, imageX, top, SIDE_IMAGE.width, SIDE_IMAGE.height);
+    y = Math.max(y, line(pdf, 'italic', SMALL, noticeText(lang, 'evidence'), imageX, top + SIDE_IMAGE.height + 2, SIDE_IMAGE.width));
+  }
+  if (evidence.length < 2) return y;
+  const shown = evidence.slice(0, ROW_IMAGES);
+  const cell = (CONTENT_WIDTH - (ROW_IMAGES - 1) * 8) / ROW_IMAGES;
+  const height = cell * 0.75;
+  const left = MARGIN.left + (CONTENT_WIDTH - shown.length * cell - (shown.length - 1) * 8) / 2;
+  shown.forEach((image, i) => picture(pdf, image.bytes, left + i * (cell + 8), y + GAP, cell, height));
+  return line(pdf, 'italic', SMALL, noticeText(lang, 'evidence'), MARGIN.left, y + GAP + height + 2, CONTENT_WIDTH);
+};
+
+/** The QR code, the short URL and access code, and the scam warning, in one framed box. */
+const accessBox = (pdf: TPdf, notice: TNoticeDocument, lang: TNoticeLang, top: number): number => {
+  const pad = 7;
+  const textX = MARGIN.left + pad + QR_SIZE + 12;
+  const textWidth = MARGIN.left + CONTENT_WIDTH - pad - textX;
+  drawQr(pdf, notice.access.qrUrl, MARGIN.left + pad, top + pad, QR_SIZE);
+  let y = line(pdf, 'bold', BODY, noticeText(lang, 'access.title'), textX, top + pad, textWidth, 'left');
+  y = paragraph(pdf, segments(lang, 'access.text'), textX, y, textWidth, SMALL + 0.5);
+  y = paragraph(pdf, [...segments(lang, 'access.url', { url: notice.access.shortUrl }), { text: '    ', bold: false }, ...segments(lang, 'access.code', { code: notice.access.code })], textX, y + 1, textWidth, BODY);
+  y = paragraph(pdf, segments(lang, 'scam'), textX, y + 3, textWidth, SMALL);
+  const bottom = Math.max(y, top + pad + QR_SIZE) + pad;
+  pdf.rect(MARGIN.left, top, CONTENT_WIDTH, bottom - top).lineWidth(0.8).strokeColor('black').stroke();
+  return bottom;
+};
+
+/** "Nơi nhận" on the left, the signer's title and room for signature and seal on the right. */
+const closing = (pdf: TPdf, notice: TNoticeDocument, lang: TNoticeLang, top: number): number => {
+  const leftWidth = 220;
+  const rightX = MARGIN.left + leftWidth + 20;
+  const rightWidth = CONTENT_WIDTH - leftWidth - 20;
+  let left = line(pdf, 'bold', BODY, noticeText(lang, 'recipients.title'), MARGIN.left, top, leftWidth, 'left');
+  for (const item of [noticeText(lang, 'recipients.addressee'), noticeText(lang, 'recipients.handlingUnit', { unit: notice.handlingUnit.name }), noticeText(lang, 'recipients.file')]) {
+    left = line(pdf, 'regular', SMALL, item, MARGIN.left, left, leftWidth, 'left');
+  }
+  const right = line(pdf, 'bold', BODY, noticeText(lang, 'signer.title'), rightX, top, rightWidth);
+  return Math.max(left, right + SIGNATURE_SPACE);
+};
+
+/** Height the closing block needs, to move it whole to the next page rather than split it. */
+const CLOSING_HEIGHT = 2 * 14 + SIGNATURE_SPACE;
+
+const pageNumbers = (pdf: TPdf, lang: TNoticeLang): void => {
+  const { start, count } = pdf.bufferedPageRange();
+  if (count < 2) return;
+  for (let i = start; i < start + count; i++) {
+    pdf.switchToPage(i);
+    // Writing below the bottom margin would make pdfkit start a new page.
+    pdf.page.margins.bottom = 0;
+    line(pdf, 'regular', SMALL, noticeText(lang, 'page', { n: i + 1, total: count }), MARGIN.left, PAGE.height - 24, CONTENT_WIDTH);
+  }
+};
+
+/**
+ * The notice as PDF bytes: a pure function of `notice` (and the fonts), so rendering it
+ * again gives the same bytes. pdfkit's file ID is an MD5 of the document info, the font
+ * subset tags come from the font's order in the document, and compression is zlib's,
+ * deterministic for one zlib; the only clock it reads is the info's dates, set here to
+ * the start of the issue day in Vietnam.
+ */
+export const renderNotice = async (notice: TNoticeDocument, assets: TNoticeAssets): Promise<Buffer> => {
+  const lang = notice.language;
+  const issued = startOfDay(notice.issuedOn);
+  const pdf = new PDFDocument({
+    size: 'A4',
+    margins: MARGIN,
+    bufferPages: true,
+    lang: lang === 'vi' ? 'vi-VN' : 'en-GB',
+    displayTitle: true,
+    info: {
+      Title: noticeText(lang, 'info.title', { number: notice.number }),
+      Subject: noticeText(lang, 'info.subject'),
+      Author: notice.issuer.name,
+      Creator: NOTICE_PRODUCER,
+      Producer: NOTICE_PRODUCER,
+      CreationDate: issued,
+      ModDate: issued,
+    },
+  });
+  const chunks: Buffer[] = [];
+  pdf.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    pdf.on('end', () => resolve(Buffer.concat(chunks)));
+    pdf.on('error', reject);
+  });
+  for (const [name, font] of Object.entries(assets.fonts)) pdf.registerFont(name, font as unknown as Buffer);
+
+  let y = header(pdf, notice, lang) + 12;
+  y = line(pdf, 'bold', 14, noticeText(lang, 'title'), MARGIN.left, y, CONTENT_WIDTH);
+  y = line(pdf, 'bold', BODY + 0.5, noticeText(lang, 'subtitle'), MARGIN.left + 40, y + 1, CONTENT_WIDTH - 80) + 8;
+  y = paragraph(pdf, segments(lang, `addressee.${notice.owner.kind}`, { name: notice.owner.name }), MARGIN.left, y, CONTENT_WIDTH);
+  y = paragraph(pdf, segments(lang, 'address', { address: notice.owner.address }), MARGIN.left, y, CONTENT_WIDTH) + GAP;
+  y = paragraph(pdf, segments(lang, 'detection', { unit: notice.detectingUnit }), MARGIN.left, y, CONTENT_WIDTH, BODY, 'justify') + 2;
+  y = factsAndEvidence(pdf, notice, lang, y) + GAP;
+
+  const unit = notice.handlingUnit;
+  const where =
+    (unit.address ? noticeText(lang, 'summons.address', { address: unit.address }) : '') +
+    (unit.phone ? noticeText(lang, 'summons.phone', { phone: unit.phone.replaceAll(' ', NBSP) }) : '');
+  const due = dayMonthYear(notice.responseDue.lastDay);
+  y = paragraph(pdf, segments(lang, 'summons', { unit: unit.name, where, due, basis: notice.responseDue.basis }), MARGIN.left, y, CONTENT_WIDTH, BODY, 'justify') + 2;
+  y = paragraph(pdf, segments(lang, 'summons.local'), MARGIN.left, y, CONTENT_WIDTH, BODY, 'justify') + 2;
+  y = paragraph(pdf, segments(lang, 'bring'), MARGIN.left, y, CONTENT_WIDTH, BODY, 'justify') + 2;
+  const consequence = [...segments(lang, 'consequence')];
+  if (TWO_WHEELERS.has(notice.vehicle.vehicleClass)) consequence.push({ text: ' ', bold: false }, ...segments(lang, 'consequence.twoWheeler'));
+  y = paragraph(pdf, consequence, MARGIN.left, y, CONTENT_WIDTH, BODY, 'justify') + GAP + 2;
+  y = accessBox(pdf, notice, lang, y) + 10;
+
+  if (y + CLOSING_HEIGHT > PAGE.height - MARGIN.bottom) {
+    pdf.addPage();
+    y = MARGIN.top;
+  }
+  closing(pdf, notice, lang, y);
+  pageNumbers(pdf, lang);
+  pdf.end();
+  return done;
+};
