@@ -4,6 +4,8 @@ import { endOfDay, PERIODS } from '../src/clock/index.ts';
 import type { TNoticeDocument } from '../src/notices/notice-document.ts';
 import { sampleJpeg } from './sample-images.ts';
 
+let evidence: Buffer | undefined;
+
 export const sampleNoticeDocument = (overrides: Partial<TNoticeDocument> = {}): TNoticeDocument => ({
   language: 'vi',
   number: '000123/TB-PC08',
@@ -33,7 +35,7 @@ export const sampleNoticeDocument = (overrides: Partial<TNoticeDocument> = {}): 
     countingBasis: PERIODS.ownerResponse.counting,
     unconfirmedYears: [],
   },
-  evidence: [{ contentType: 'image/jpeg', bytes: sampleJpeg(640, 480, 7) }],
+  evidence: overrides.evidence ?? [{ contentType: 'image/jpeg', bytes: (evidence ??= sampleJpeg(640, 480, 7)) }],
   access: { shortUrl: 'https://tb.csgt.example.vn/n/7KQ2-M9XD', code: '482 913', qrUrl: 'https://tb.csgt.example.vn/n/7KQ2-M9XD?c=482913' },
   ...overrides,
 });

@@ -2,17 +2,17 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as fontkit from 'fontkit';
+import { SharedLayoutCache } from './layout-cache.ts';
 
 /** The faces a notice uses, by the names it registers them under in each document. */
 export const NOTICE_FACES = {
   regular: 'DejaVuSerifCondensed.ttf',
   bold: 'DejaVuSerifCondensed-Bold.ttf',
-  italic: 'DejaVuSerifCondensed-Italic.ttf',
 } as const;
 export type TNoticeFace = keyof typeof NOTICE_FACES;
 
-/** What every notice shares: the parsed fonts (see templates/fonts/README.md). */
-export type TNoticeAssets = { fonts: Record<TNoticeFace, fontkit.Font> };
+/** What every notice shares: the parsed fonts (see templates/fonts/README.md) and the words already laid out in them. */
+export type TNoticeAssets = { fonts: Record<TNoticeFace, fontkit.Font>; layout: SharedLayoutCache };
 
 /** The directory of the `dejavu-fonts-ttf` package's TTF files, wherever npm put it. */
 export const fontDirectory = (): string => join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
@@ -47,7 +47,7 @@ const parse = (file: string): fontkit.Font => {
 let loaded: TNoticeAssets | undefined;
 
 /**
- * The fonts parsed once per process: pdfkit re-parses a font given as a path or buffer in
+ * The fonts parsed once per process (and the shared word layouts, see layout-cache.ts): pdfkit re-parses a font given as a path or buffer in
  * every document (about 10 ms a face), while a parsed fontkit font is shared and each
  * document still embeds only the subset it uses.
  */
@@ -56,8 +56,8 @@ export const loadNoticeAssets = (): TNoticeAssets => {
     fonts: {
       regular: parse(NOTICE_FACES.regular),
       bold: parse(NOTICE_FACES.bold),
-      italic: parse(NOTICE_FACES.italic),
     },
+    layout: new SharedLayoutCache(),
   };
   return loaded;
 };
