@@ -1,15 +1,17 @@
 // Notice rendering benchmark: BENCH_NOTICES (5,000) penalty notices rendered one after the
 // other in this process (one core: rendering is synchronous), each with its own number,
 // owner, access code and QR URL and one evidence JPEG (1280×720, from a pool of 8);
-// baseline in the same run, same process: a minimal pdfkit document with the same fonts
-// (the same parsed fontkit objects, both faces), the same text and the same JPEG,
-// and no layout, no QR code (and, for context, the same with the shared word layouts). Measured in rounds that alternate which goes first, after a
-// warm-up of both. `npm run bench:notices` runs it alone; `npm run bench` runs it last;
+// baseline in the same run, same process, after the notices: a minimal pdfkit document
+// with the same fonts (the same parsed fontkit objects, both faces), the same text and
+// the same JPEG, no layout and no QR code (and, for context, the same with the notices'
+// shared word layouts). `npm run bench:notices` runs it alone, `npm run bench` last;
 // either replaces its section of bench/results.md.
 import { createHash } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import PDFDocument from 'pdfkit';
 import { extractText } from 'unpdf';
 import { loadNoticeAssets, type TNoticeAssets, type TNoticeFace } from '../src/notices/notice-assets.ts';
@@ -21,10 +23,15 @@ import { writeResultsSection } from './results-section.ts';
 
 const COUNT = Number(process.env.BENCH_NOTICES ?? 5_000);
 const WARMUP = Number(process.env.BENCH_NOTICES_WARMUP ?? 300);
-const ROUNDS = Number(process.env.BENCH_NOTICES_ROUNDS ?? 2);
 const IMAGES = 8;
 /** RSS is sampled every this many notices. */
 const SAMPLE_EVERY = 50;
+/** And after a full garbage collection every this many: what the process keeps, without the GC's sawtooth. */
+const RETAINED_EVERY = 1_000;
+
+// A full collection on demand without starting node with --expose-gc.
+v8.setFlagsFromString('--expose-gc');
+const fullGc = runInNewContext('gc') as () => void;
 
 type TRun = { count: number; wallSeconds: number; cpuSeconds: number; bytes: number };
 export type TNoticeBench = {
@@ -33,8 +40,12 @@ export type TNoticeBench = {
   notice: TRun;
   baseline: TRun;
   sharedBaseline: TRun;
-  /** RSS in MB: after the warm-up, the highest in the first and in the last fifth of the notices, and the highest overall. */
-  rss: { afterWarmup: number; firstFifth: number; lastFifth: number; peak: number };
+  /**
+   * RSS in MB: after the warm-up; the lowest and highest of the samples over the first and
+   * the second half of the notices (V8 lets the heap grow between major collections); the
+   * highest overall; and after a full collection every RETAINED_EVERY notices.
+   */
+  rss: { afterWarmup: number; firstHalf: [number, number]; secondHalf: [number, number]; peak: number; retained: { i: number; rss: number; heap: number }[] };
   pages: number;
   load: number;
 };
@@ -83,19 +94,31 @@ const renderBaseline = (text: string[], image: Buffer, assets: TNoticeAssets, sh
   return done;
 };
 
+/** Renders `count` documents; `onSample` (sampling memory, collecting garbage) runs every SAMPLE_EVERY of them, outside the time measured. */
 const measure = async (count: number, render: (i: number) => Promise<Buffer>, onSample?: (i: number) => void): Promise<TRun> => {
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
+  let cpu = 0;
+  let wall = 0;
   let bytes = 0;
+  let cpu0 = process.cpuUsage();
+  let t0 = performance.now();
+  const stop = () => {
+    const used = process.cpuUsage(cpu0);
+    cpu += used.user + used.system;
+    wall += performance.now() - t0;
+  };
   for (let i = 0; i < count; i++) {
     bytes += (await render(i)).length;
-    if (onSample && i % SAMPLE_EVERY === 0) onSample(i);
+    if (onSample && (i + 1) % SAMPLE_EVERY === 0) {
+      stop();
+      onSample(i + 1);
+      cpu0 = process.cpuUsage();
+      t0 = performance.now();
+    }
   }
-  const cpu = process.cpuUsage(cpu0);
-  return { count, wallSeconds: (performance.now() - t0) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, bytes };
+  stop();
+  return { count, wallSeconds: wall / 1000, cpuSeconds: cpu / 1e6, bytes };
 };
 
-const add = (a: TRun, b: TRun): TRun => ({ count: a.count + b.count, wallSeconds: a.wallSeconds + b.wallSeconds, cpuSeconds: a.cpuSeconds + b.cpuSeconds, bytes: a.bytes + b.bytes });
 const mb = (bytes: number) => bytes / 1024 / 1024;
 
 export const runNoticeBench = async (): Promise<TNoticeBench> => {
@@ -108,40 +131,26 @@ export const runNoticeBench = async (): Promise<TNoticeBench> => {
   const notice = (i: number) => renderNotice(noticeAt(i, images), assets);
   const baseline = (i: number) => renderBaseline(lines, images[i % images.length]!, assets, false);
   const sharedBaseline = (i: number) => renderBaseline(lines, images[i % images.length]!, assets, true);
-  await measure(WARMUP, notice);
-  await measure(WARMUP, baseline);
-  await measure(WARMUP, sharedBaseline);
-  const afterWarmup = mb(process.memoryUsage().rss);
-
-  const rssSamples: { i: number; rss: number }[] = [];
-  const perRound = Math.ceil(COUNT / ROUNDS);
-  let done = 0;
-  let noticeRun: TRun = { count: 0, wallSeconds: 0, cpuSeconds: 0, bytes: 0 };
-  let baselineRun: TRun = { ...noticeRun };
-  let sharedRun: TRun = { ...noticeRun };
   const load = loadavg()[0]!;
-  for (let round = 0; round < ROUNDS; round++) {
-    const n = Math.min(perRound, COUNT - done);
-    const offset = WARMUP + done;
-    const runNotices = async () => {
-      noticeRun = add(noticeRun, await measure(n, (i) => notice(offset + i), (i) => rssSamples.push({ i: done + i, rss: mb(process.memoryUsage().rss) })));
-    };
-    const runBaseline = async () => {
-      baselineRun = add(baselineRun, await measure(n, baseline));
-      sharedRun = add(sharedRun, await measure(n, sharedBaseline));
-    };
-    if (round % 2 === 0) {
-      await runNotices();
-      await runBaseline();
-    } else {
-      await runBaseline();
-      await runNotices();
-    }
-    done += n;
-    process.stdout.write(`round ${round + 1}: ${done} notices\n`);
-  }
-  const fifth = COUNT / 5;
-  const peakOf = (xs: { rss: number }[]) => Math.max(...xs.map((x) => x.rss));
+  // The notices first, so their RSS is theirs and not what the baselines left behind.
+  await measure(WARMUP, notice);
+  const afterWarmup = mb(process.memoryUsage().rss);
+  const rssSamples: { i: number; rss: number }[] = [];
+  const retained: { i: number; rss: number; heap: number }[] = [];
+  const sampleMemory = (i: number) => {
+    rssSamples.push({ i, rss: mb(process.memoryUsage().rss) });
+    if (i % RETAINED_EVERY !== 0) return;
+    fullGc();
+    const m = process.memoryUsage();
+    retained.push({ i, rss: mb(m.rss), heap: mb(m.heapUsed) });
+  };
+  const noticeRun = await measure(COUNT, (i) => notice(WARMUP + i), sampleMemory);
+  process.stdout.write(`${COUNT} notices rendered\n`);
+  await measure(WARMUP, baseline);
+  const baselineRun = await measure(COUNT, baseline);
+  await measure(WARMUP, sharedBaseline);
+  const sharedRun = await measure(COUNT, sharedBaseline);
+  const range = (xs: { rss: number }[]): [number, number] => [Math.min(...xs.map((x) => x.rss)), Math.max(...xs.map((x) => x.rss))];
   return {
     count: COUNT,
     imageBytes: Math.round(images.reduce((a, b) => a + b.length, 0) / images.length),
@@ -150,9 +159,10 @@ export const runNoticeBench = async (): Promise<TNoticeBench> => {
     sharedBaseline: sharedRun,
     rss: {
       afterWarmup,
-      firstFifth: peakOf(rssSamples.filter((s) => s.i < fifth)),
-      lastFifth: peakOf(rssSamples.filter((s) => s.i >= COUNT - fifth)),
-      peak: Math.max(afterWarmup, peakOf(rssSamples)),
+      firstHalf: range(rssSamples.filter((s) => s.i <= COUNT / 2)),
+      secondHalf: range(rssSamples.filter((s) => s.i > COUNT / 2)),
+      peak: Math.max(afterWarmup, ...rssSamples.map((s) => s.rss)),
+      retained,
     },
     pages: totalPages,
     load,
@@ -164,7 +174,8 @@ export const noticesMarkdown = (r: TNoticeBench): string => {
   const perCpu = (x: TRun) => x.count / x.cpuSeconds;
   const perWall = (x: TRun) => x.count / x.wallSeconds;
   const ratio = perCpu(r.notice) / perCpu(r.baseline);
-  const flat = r.rss.lastFifth <= r.rss.firstFifth * 1.1;
+  const [first, last] = [r.rss.retained[0], r.rss.retained.at(-1)];
+  const flat = first !== undefined && last !== undefined && last.rss <= first.rss * 1.1;
   const row = (name: string, x: TRun) =>
     `| ${name} | ${x.count} | ${perWall(x).toFixed(0)} | ${perCpu(x).toFixed(0)} | ${((x.cpuSeconds * 1000) / x.count).toFixed(2)} | ${(x.bytes / x.count / 1024).toFixed(0)} |`;
   return `# Notice rendering benchmark
@@ -175,8 +186,9 @@ rendering keeps on one core (it is synchronous); each has its own number, owner,
 evidence JPEG (1280×720, ${Math.round(r.imageBytes / 1024)} KB on average, from a pool of 8). Baseline, same process, same run: a minimal pdfkit document
 with the same two font faces (the same parsed fontkit fonts), the notice's text and the same JPEG, with no layout and no QR
 code, and pdfkit's own per-document cache of laid-out words (the notices share theirs across documents, see
-src/notices/layout-cache.ts; the third row gives the baseline that cache too). Measured in rounds alternating which goes
-first, after ${WARMUP} documents of each as warm-up. notices/s per core = documents
+src/notices/layout-cache.ts; the third row gives the baseline that cache too). The notices first (RSS sampled every
+${SAMPLE_EVERY} of them, and after a full garbage collection every ${RETAINED_EVERY}, outside the time measured; before the
+baselines run), then the baselines, each after ${WARMUP} documents of warm-up. notices/s per core = documents
 ÷ CPU seconds of the process (user + system; GC threads included), so other load on the machine does not count.
 
 | document | n | per s (wall) | per s per core (CPU) | CPU ms each | KB each |
@@ -185,19 +197,23 @@ ${row('notice', r.notice)}
 ${row('baseline: minimal pdfkit document', r.baseline)}
 ${row('context: the baseline with the notices\' shared word layouts', r.sharedBaseline)}
 
-| RSS (MB) | value |
+| RSS (MB), sampled every ${SAMPLE_EVERY} notices | value |
 | --- | ---: |
 | after the warm-up | ${r.rss.afterWarmup.toFixed(0)} |
-| highest, first fifth of the notices | ${r.rss.firstFifth.toFixed(0)} |
-| highest, last fifth of the notices | ${r.rss.lastFifth.toFixed(0)} |
+| first half of the notices, lowest – highest | ${r.rss.firstHalf.map((x) => x.toFixed(0)).join(' – ')} |
+| second half of the notices, lowest – highest | ${r.rss.secondHalf.map((x) => x.toFixed(0)).join(' – ')} |
 | peak | ${r.rss.peak.toFixed(0)} |
+
+| after a full GC, at notice | RSS MB | heap used MB |
+| ---: | ---: | ---: |
+${r.rss.retained.map((x) => `| ${x.i} | ${x.rss.toFixed(0)} | ${x.heap.toFixed(0)} |`).join('\n')}
 
 | goal | measured | |
 | --- | ---: | --- |
 | ≥ 100 notices/s per core | ${perCpu(r.notice).toFixed(0)} | ${ok(perCpu(r.notice) >= 100)} |
 | ≥ 0.7 × the baseline | ${ratio.toFixed(2)} × | ${ok(ratio >= 0.7)} |
 | (context) notices / baseline with shared word layouts | ${(perCpu(r.notice) / perCpu(r.sharedBaseline)).toFixed(2)} × | |
-| RSS flat after warm-up (last fifth ≤ 1.1 × first fifth) | ${r.rss.firstFifth.toFixed(0)} → ${r.rss.lastFifth.toFixed(0)} MB | ${ok(flat)} |
+| RSS flat after warm-up (after a full GC: at the end ≤ 1.1 × at ${RETAINED_EVERY}) | ${first?.rss.toFixed(0)} → ${last?.rss.toFixed(0)} MB | ${ok(flat)} |
 `;
 };
 
