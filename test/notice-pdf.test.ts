@@ -127,7 +127,7 @@ describe('the penalty notice PDF (form 01, Circular 73/2024/TT-BCA)', () => {
     await expectInsideMargins(pdf);
   });
 
-  it('words a speeding motorbike of an organisation, with no points and several images', async () => {
+  it('words a speeding motorbike of an organisation, with no points, and attaches several images on a last page', async () => {
     const notice = sampleNoticeDocument({
       owner: { kind: 'ORGANISATION', name: 'Công ty TNHH Vận tải Đồng Tâm', address: '45 Lê Lợi, phường Sài Gòn, TP. Hồ Chí Minh' },
       vehicle: { plate: '59-X3 123.45', plateColor: 'WHITE', vehicleClass: 'MOTORCYCLE', make: null, model: null, color: null },
@@ -147,10 +147,17 @@ describe('the penalty notice PDF (form 01, Circular 73/2024/TT-BCA)', () => {
         { contentType: 'image/jpeg', bytes: sampleJpeg(480, 640, 5) },
       ],
       handlingUnit: { name: 'Đội Cảnh sát giao thông số 2', address: null, phone: null },
+      issuer: { ...sampleNoticeDocument().issuer, signerTitle: 'KT. TRƯỞNG PHÒNG\nPHÓ TRƯỞNG PHÒNG PHỤ TRÁCH' },
     });
     const pdf = await renderNotice(notice, assets);
     const { totalPages, compact: all } = await read(pdf);
-    expect(totalPages).toBeLessThanOrEqual(2);
+    // The notice on page 1, the images attached on page 2.
+    expect(totalPages).toBe(2);
+    const pages = (await extractText(bytes(pdf))).text.map(compact);
+    expect(pages[0]).toContain(compact('KT. TRƯỞNG PHÒNG PHÓ TRƯỞNG PHÒNG PHỤ TRÁCH'));
+    expect(pages[0]).toContain(compact('ảnh 1/3; các ảnh kèm theo ở trang cuối'));
+    expect(pages[1]).toContain(compact('HÌNH ẢNH KÈM THEO THÔNG BÁO SỐ 000123/TB-PC08'));
+    for (const n of [1, 2, 3]) expect(pages[1]).toContain(compact(`Ảnh ${n}/3`));
     for (const phrase of [
       'Kính gửi: Tổ chức Công ty TNHH Vận tải Đồng Tâm',
       'Loại phương tiện: Xe mô tô',
@@ -169,7 +176,7 @@ describe('the penalty notice PDF (form 01, Circular 73/2024/TT-BCA)', () => {
     await expectInsideMargins(pdf);
   });
 
-  it('wraps a very long owner name and address inside the margins, on two pages at most', async () => {
+  it('wraps a very long owner name and address inside the margins, on two pages at most, the signature not alone', async () => {
     const name = 'Công ty Cổ phần Đầu tư Phát triển Hạ tầng Giao thông Vận tải và Dịch vụ Logistics Đông Nam Á Thái Bình Dương';
     const address = `${'Số 1234/56/78 Đường Nguyễn Văn Linh nối dài, khu dân cư Phú Mỹ Hưng mở rộng, phường Tân Phong, '.repeat(3)}TP. Hồ Chí Minh`;
     const pdf = await renderNotice(sampleNoticeDocument({ owner: { kind: 'ORGANISATION', name, address } }), assets);
@@ -177,7 +184,10 @@ describe('the penalty notice PDF (form 01, Circular 73/2024/TT-BCA)', () => {
     expect(totalPages).toBeLessThanOrEqual(2);
     expect(all).toContain(compact(name));
     expect(all).toContain(compact(address));
-    expect(all).toContain(compact('KT. TRƯỞNG PHÒNG'));
+    // The signature never stands alone on a page: the access box goes with it.
+    const pages = (await extractText(bytes(pdf))).text.map(compact);
+    const signed = pages.find((p) => p.includes(compact('KT. TRƯỞNG PHÒNG')));
+    expect(signed).toContain(compact('Mã tra cứu: 482 913'));
     await expectInsideMargins(pdf);
   });
 

@@ -49,8 +49,17 @@ export type TSegment = { text: string; bold: boolean };
 export const segments = (lang: TNoticeLang, key: string, vars: Record<string, string | number> = {}): TSegment[] => {
   const names = Object.keys(vars);
   const marked = noticeText(lang, key, Object.fromEntries(names.map((name, i) => [name, `\ue000${i}\ue000`])));
-  return marked
+  const runs = marked
     .split('**')
     .map((part, i) => ({ text: part.replace(/\ue000(\d+)\ue000/g, (_, i: string) => String(vars[names[Number(i)]!])), bold: i % 2 === 1 }))
     .filter((s) => s.text !== '');
+  // pdfkit drops the spaces a continued run starts with ("số 2" + " trong" prints "số 2trong"):
+  // they end the run before instead.
+  for (let i = 1; i < runs.length; i++) {
+    const lead = /^\s+/.exec(runs[i]!.text)?.[0];
+    if (!lead) continue;
+    runs[i - 1]!.text += lead;
+    runs[i]!.text = runs[i]!.text.slice(lead.length);
+  }
+  return runs.filter((s) => s.text !== '');
 };

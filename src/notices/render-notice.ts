@@ -21,8 +21,8 @@ const GAP = 5;
 const SIDE_IMAGE = { width: 208, height: 156 };
 /** 25 mm: phones read it from a printed page at arm's length. */
 const QR_SIZE = 72;
-/** At most this many images in the row under the act when there are several. */
-const ROW_IMAGES = 3;
+/** At most this many images on the last page when there are several (the notice page shows them all). */
+const ANNEX_IMAGES = 6;
 /** Keeps a phone number on one line. */
 const NBSP = '\u00a0';
 const TWO_WHEELERS = new Set(['MOTORCYCLE', 'MOPED']);
@@ -41,9 +41,18 @@ const nfc = (s: string): string => s.normalize('NFC');
 
 /** Runs of regular and bold text as one paragraph from (x, y), wrapped in `width`. */
 const paragraph = (pdf: TPdf, runs: TSegment[], x: number, y: number, width: number, size = BODY, align: 'left' | 'center' | 'justify' = 'left'): number => {
+  const merged = runs.reduce<TSegment[]>((out, run) => {
+    const last = out.at(-1);
+    if (last && last.bold === run.bold) out[out.length - 1] = { text: last.text + run.text, bold: run.bold };
+    else out.push(run);
+    return out;
+  }, []);
+  // pdfkit justifies each run of a line on its own, which spreads a line's space over its last
+  // run: a paragraph that mixes weights is set ragged right instead.
+  const lineAlign = align === 'justify' && merged.length > 1 ? 'left' : align;
   pdf.fontSize(size);
-  runs.forEach((run, i) => {
-    const options = { width, align, continued: i < runs.length - 1, lineGap: 1.2 };
+  merged.forEach((run, i) => {
+    const options = { width, align: lineAlign, continued: i < merged.length - 1, lineGap: 1.2 };
     pdf.font(run.bold ? 'bold' : 'regular');
     if (i === 0) pdf.text(nfc(run.text), x, y, options);
     else pdf.text(nfc(run.text), options);
@@ -134,38 +143,70 @@ const item = (pdf: TPdf, runs: TSegment[], x: number, y: number, width: number):
 const factsAndEvidence = (pdf: TPdf, notice: TNoticeDocument, lang: TNoticeLang, top: number): number => {
   const { seen, consequences } = facts(notice, lang);
   const evidence = notice.evidence;
-  const beside = evidence.length === 1;
   const x = MARGIN.left + 10;
   const width = MARGIN.left + CONTENT_WIDTH - x;
   // Lines that start beside the picture wrap short of it; the rest use the full width.
-  const imageBottom = beside ? top + SIDE_IMAGE.height + 14 : top;
+  const imageBottom = evidence.length > 0 ? top + SIDE_IMAGE.height + 14 : top;
   let y = top;
   for (const runs of [...seen, ...consequences]) y = item(pdf, runs, x, y, y < imageBottom ? width - SIDE_IMAGE.width - 12 : width);
-  if (beside) {
-    const imageX = MARGIN.left + CONTENT_WIDTH - SIDE_IMAGE.width;
-    picture(pdf, evidence[0]!.bytes, imageX, top, SIDE_IMAGE.width, SIDE_IMAGE.height);
-    y = Math.max(y, line(pdf, 'italic', SMALL, noticeText(lang, 'evidence'), imageX, top + SIDE_IMAGE.height + 2, SIDE_IMAGE.width));
+  if (evidence.length === 0) return y;
+  const imageX = MARGIN.left + CONTENT_WIDTH - SIDE_IMAGE.width;
+  picture(pdf, evidence[0]!.bytes, imageX, top, SIDE_IMAGE.width, SIDE_IMAGE.height);
+  const caption = evidence.length === 1 ? noticeText(lang, 'evidence') : noticeText(lang, 'evidence.more', { total: evidence.length });
+  return Math.max(y, line(pdf, 'italic', SMALL, caption, imageX, top + SIDE_IMAGE.height + 2, SIDE_IMAGE.width));
+};
+
+/** With several images, a last page shows them all (up to ANNEX_IMAGES), two to a row: the evidence attached to the notice. */
+const evidenceAnnex = (pdf: TPdf, notice: TNoticeDocument, lang: TNoticeLang): void => {
+  const evidence = notice.evidence;
+  if (evidence.length < 2) return;
+  pdf.addPage();
+  let y = line(pdf, 'bold', BODY + 1, noticeText(lang, 'annex.title', { number: notice.number }), MARGIN.left, MARGIN.top, CONTENT_WIDTH) + 10;
+  const shown = evidence.slice(0, ANNEX_IMAGES);
+  const cell = { width: (CONTENT_WIDTH - 16) / 2, height: ((CONTENT_WIDTH - 16) / 2) * 0.75 };
+  for (let row = 0; row * 2 < shown.length; row++) {
+    for (let col = 0; col < 2 && row * 2 + col < shown.length; col++) {
+      const n = row * 2 + col;
+      const x = MARGIN.left + col * (cell.width + 16);
+      picture(pdf, shown[n]!.bytes, x, y, cell.width, cell.height);
+      line(pdf, 'italic', SMALL, noticeText(lang, 'annex.caption', { n: n + 1, total: evidence.length }), x, y + cell.height + 2, cell.width);
+    }
+    y += cell.height + 22;
   }
-  if (evidence.length < 2) return y;
-  const shown = evidence.slice(0, ROW_IMAGES);
-  const cell = (CONTENT_WIDTH - (ROW_IMAGES - 1) * 8) / ROW_IMAGES;
-  const height = cell * 0.75;
-  const left = MARGIN.left + (CONTENT_WIDTH - shown.length * cell - (shown.length - 1) * 8) / 2;
-  shown.forEach((image, i) => picture(pdf, image.bytes, left + i * (cell + 8), y + GAP, cell, height));
-  return line(pdf, 'italic', SMALL, noticeText(lang, 'evidence'), MARGIN.left, y + GAP + height + 2, CONTENT_WIDTH);
+  if (evidence.length > shown.length) line(pdf, 'italic', SMALL, noticeText(lang, 'annex.more', { shown: shown.length, total: evidence.length }), MARGIN.left, y, CONTENT_WIDTH);
+};
+
+/** The height `runs` take as one paragraph, measured in bold (a little wider than the mix: never short). */
+const heightOf = (pdf: TPdf, runs: TSegment[], width: number, size: number): number =>
+  pdf.font('bold').fontSize(size).heightOfString(nfc(runs.map((r) => r.text).join('')), { width, lineGap: 1.2 });
+
+const ACCESS_PAD = 7;
+const ACCESS_TEXT_X = MARGIN.left + ACCESS_PAD + QR_SIZE + 12;
+const ACCESS_TEXT_WIDTH = MARGIN.left + CONTENT_WIDTH - ACCESS_PAD - ACCESS_TEXT_X;
+
+/** The access box's paragraphs: title, how to look the notice up, URL and code, scam warning; with their sizes and the space before each. */
+const accessParagraphs = (notice: TNoticeDocument, lang: TNoticeLang): { runs: TSegment[]; size: number; before: number }[] => [
+  { runs: [{ text: noticeText(lang, 'access.title'), bold: true }], size: BODY, before: 0 },
+  { runs: segments(lang, 'access.text'), size: SMALL + 0.5, before: 0 },
+  {
+    runs: [...segments(lang, 'access.url', { url: notice.access.shortUrl }), { text: '    ', bold: false }, ...segments(lang, 'access.code', { code: notice.access.code })],
+    size: BODY,
+    before: 1,
+  },
+  { runs: segments(lang, 'scam'), size: SMALL, before: 3 },
+];
+
+const accessBoxHeight = (pdf: TPdf, notice: TNoticeDocument, lang: TNoticeLang): number => {
+  const text = accessParagraphs(notice, lang).reduce((h, p) => h + p.before + heightOf(pdf, p.runs, ACCESS_TEXT_WIDTH, p.size), 0);
+  return Math.max(text, QR_SIZE) + 2 * ACCESS_PAD;
 };
 
 /** The QR code, the short URL and access code, and the scam warning, in one framed box. */
 const accessBox = (pdf: TPdf, notice: TNoticeDocument, lang: TNoticeLang, top: number): number => {
-  const pad = 7;
-  const textX = MARGIN.left + pad + QR_SIZE + 12;
-  const textWidth = MARGIN.left + CONTENT_WIDTH - pad - textX;
-  drawQr(pdf, notice.access.qrUrl, MARGIN.left + pad, top + pad, QR_SIZE);
-  let y = line(pdf, 'bold', BODY, noticeText(lang, 'access.title'), textX, top + pad, textWidth, 'left');
-  y = paragraph(pdf, segments(lang, 'access.text'), textX, y, textWidth, SMALL + 0.5);
-  y = paragraph(pdf, [...segments(lang, 'access.url', { url: notice.access.shortUrl }), { text: '    ', bold: false }, ...segments(lang, 'access.code', { code: notice.access.code })], textX, y + 1, textWidth, BODY);
-  y = paragraph(pdf, segments(lang, 'scam'), textX, y + 3, textWidth, SMALL);
-  const bottom = Math.max(y, top + pad + QR_SIZE) + pad;
+  drawQr(pdf, notice.access.qrUrl, MARGIN.left + ACCESS_PAD, top + ACCESS_PAD, QR_SIZE);
+  let y = top + ACCESS_PAD;
+  for (const p of accessParagraphs(notice, lang)) y = paragraph(pdf, p.runs, ACCESS_TEXT_X, y + p.before, ACCESS_TEXT_WIDTH, p.size);
+  const bottom = Math.max(y, top + ACCESS_PAD + QR_SIZE) + ACCESS_PAD;
   pdf.rect(MARGIN.left, top, CONTENT_WIDTH, bottom - top).lineWidth(0.8).strokeColor('black').stroke();
   return bottom;
 };
@@ -179,12 +220,13 @@ const closing = (pdf: TPdf, notice: TNoticeDocument, lang: TNoticeLang, top: num
   for (const item of [noticeText(lang, 'recipients.addressee'), noticeText(lang, 'recipients.handlingUnit', { unit: notice.handlingUnit.name }), noticeText(lang, 'recipients.file')]) {
     left = line(pdf, 'regular', SMALL, item, MARGIN.left, left, leftWidth, 'left');
   }
-  const right = line(pdf, 'bold', BODY, noticeText(lang, 'signer.title'), rightX, top, rightWidth);
+  const right = line(pdf, 'bold', BODY, notice.issuer.signerTitle ?? noticeText(lang, 'signer.title'), rightX, top, rightWidth);
   return Math.max(left, right + SIGNATURE_SPACE);
 };
 
 /** Height the closing block needs, to move it whole to the next page rather than split it. */
 const CLOSING_HEIGHT = 2 * 14 + SIGNATURE_SPACE;
+const CLOSING_GAP = 10;
 
 const pageNumbers = (pdf: TPdf, lang: TNoticeLang): void => {
   const { start, count } = pdf.bufferedPageRange();
@@ -267,13 +309,15 @@ export const renderNotice = async (notice: TNoticeDocument, assets: TNoticeAsset
   const consequence = [...segments(lang, 'consequence')];
   if (TWO_WHEELERS.has(notice.vehicle.vehicleClass)) consequence.push({ text: ' ', bold: false }, ...segments(lang, 'consequence.twoWheeler'));
   y = paragraph(pdf, consequence, MARGIN.left, y, CONTENT_WIDTH, BODY, 'justify') + GAP + 2;
-  y = accessBox(pdf, notice, lang, y) + 10;
 
-  if (y + CLOSING_HEIGHT > PAGE.height - MARGIN.bottom) {
+  // The access box and the signature go together: a signature never stands alone on a page.
+  if (y + accessBoxHeight(pdf, notice, lang) + CLOSING_GAP + CLOSING_HEIGHT > PAGE.height - MARGIN.bottom) {
     pdf.addPage();
     y = MARGIN.top;
   }
+  y = accessBox(pdf, notice, lang, y) + CLOSING_GAP;
   closing(pdf, notice, lang, y);
+  evidenceAnnex(pdf, notice, lang);
   pageNumbers(pdf, lang);
   pdf.end();
   return done;
