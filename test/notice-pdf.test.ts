@@ -2,10 +2,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import QRCode from 'qrcode';
 import { extractText, extractTextItems, getMeta } from 'unpdf';
 import { describe, expect, it } from 'vitest';
 import { loadNoticeAssets } from '../src/notices/notice-assets.ts';
 import type { TNoticeDocument } from '../src/notices/notice-document.ts';
+import { qrRuns } from '../src/notices/notice-qr.ts';
 import { renderNotice } from '../src/notices/render-notice.ts';
 import { samplePng, sampleJpeg } from '../scripts/sample-images.ts';
 import { sampleNoticeDocument } from '../scripts/sample-notice.ts';
@@ -150,7 +152,9 @@ describe('the penalty notice PDF (form 01, Circular 73/2024/TT-BCA)', () => {
       issuer: { ...sampleNoticeDocument().issuer, signerTitle: 'KT. TRƯỞNG PHÒNG\nPHÓ TRƯỞNG PHÒNG PHỤ TRÁCH' },
     });
     const pdf = await renderNotice(notice, assets);
-    const { totalPages, compact: all } = await read(pdf);
+    const { totalPages, text, compact: all } = await read(pdf);
+    // The space after a bold run survives (pdfkit drops the spaces a continued run starts with).
+    expect(text.replace(/\s+/g, ' ')).toContain('Đội Cảnh sát giao thông số 2 trong giờ hành chính');
     // The notice on page 1, the images attached on page 2.
     expect(totalPages).toBe(2);
     const pages = (await extractText(bytes(pdf))).text.map(compact);
@@ -226,6 +230,15 @@ describe('the penalty notice PDF (form 01, Circular 73/2024/TT-BCA)', () => {
         seen.set(gid, cp);
       }
     }
+  });
+
+  it('draws the QR code of the notice page URL: its runs rebuild the symbol qrcode makes', () => {
+    const url = 'https://tb.csgt.example.vn/n/7KQ2-M9XD?c=482913';
+    const { modules } = QRCode.create(url, { errorCorrectionLevel: 'M' });
+    const { size, runs } = qrRuns(url);
+    expect(size).toBe(modules.size);
+    const dark = new Set(runs.flatMap((r) => Array.from({ length: r.length }, (_, k) => r.row * size + r.col + k)));
+    for (let row = 0; row < size; row++) for (let col = 0; col < size; col++) expect(dark.has(row * size + col)).toBe(Boolean(modules.get(row, col)));
   });
 
   it.skipIf(!hasTool('pdffonts'))('embeds its fonts (subsets of DejaVu Serif Condensed), so any viewer shows the diacritics', async () => {

@@ -29,7 +29,7 @@ const TWO_WHEELERS = new Set(['MOTORCYCLE', 'MOPED']);
 /** The signature block's height: titles plus the space left for the signature and seal. */
 const SIGNATURE_SPACE = 60;
 
-export const NOTICE_PRODUCER = 'phat-nguoi notice renderer (PDFKit 0.20)';
+const NOTICE_PRODUCER = 'phat-nguoi notice renderer (PDFKit 0.20)';
 
 type TPdf = PDFKit.PDFDocument;
 
