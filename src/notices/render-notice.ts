@@ -39,25 +39,88 @@ const words = (lang: TNoticeLang, key: string): string => text('pages', key, {},
 /** Every string reaches the fonts in one Unicode form, whatever form the registry's data came in (see layout-cache.ts). */
 const nfc = (s: string): string => s.normalize('NFC');
 
-/** Runs of regular and bold text as one paragraph from (x, y), wrapped in `width`. */
+const LINE_GAP = 1.2;
+
+/**
+ * Runs of regular and bold text as one paragraph from (x, y), wrapped in `width`; returns
+ * the y below it. Ragged-right paragraphs are broken into lines here, at spaces only:
+ * pdfkit also breaks after "/" and "-" (splitting "168/2024/NĐ-CP" or a plate), loses the
+ * space a continued run starts with, and misplaces text after a line break inside
+ * continued runs. Justified paragraphs are one run and keep pdfkit's wrapping (it
+ * justifies each run of a line on its own, so a paragraph that mixes weights is set
+ * ragged right).
+ */
 const paragraph = (pdf: TPdf, runs: TSegment[], x: number, y: number, width: number, size = BODY, align: 'left' | 'center' | 'justify' = 'left'): number => {
-  const merged = runs.reduce<TSegment[]>((out, run) => {
+  const merged = mergeRuns(runs.map((run) => ({ ...run, text: nfc(run.text) })));
+  if (align !== 'left' && merged.length === 1) {
+    pdf.font(merged[0]!.bold ? 'bold' : 'regular').fontSize(size).text(merged[0]!.text, x, y, { width, align, lineGap: LINE_GAP });
+    return pdf.y;
+  }
+  const advance = pdf.font('regular').fontSize(size).currentLineHeight(true) + LINE_GAP;
+  let top = y;
+  for (const lineRuns of breakLines(pdf, merged, width, size)) {
+    if (top + advance > PAGE.height - MARGIN.bottom) {
+      pdf.addPage();
+      top = MARGIN.top;
+    }
+    let left = x;
+    for (const run of lineRuns) {
+      pdf.font(run.bold ? 'bold' : 'regular').fontSize(size).text(run.text, left, top, { lineBreak: false });
+      left += pdf.widthOfString(run.text);
+    }
+    top += advance;
+  }
+  return top;
+};
+
+/** Neighbouring runs of one weight as one. */
+const mergeRuns = (runs: TSegment[]): TSegment[] =>
+  runs.reduce<TSegment[]>((out, run) => {
     const last = out.at(-1);
     if (last && last.bold === run.bold) out[out.length - 1] = { text: last.text + run.text, bold: run.bold };
     else out.push(run);
     return out;
   }, []);
-  // pdfkit justifies each run of a line on its own, which spreads a line's space over its last
-  // run: a paragraph that mixes weights is set ragged right instead.
-  const lineAlign = align === 'justify' && merged.length > 1 ? 'left' : align;
-  pdf.fontSize(size);
-  merged.forEach((run, i) => {
-    const options = { width, align: lineAlign, continued: i < merged.length - 1, lineGap: 1.2 };
-    pdf.font(run.bold ? 'bold' : 'regular');
-    if (i === 0) pdf.text(nfc(run.text), x, y, options);
-    else pdf.text(nfc(run.text), options);
-  });
-  return pdf.y;
+
+/** Greedy lines of runs, broken at spaces; a word wider than a whole line is cut where it must be. */
+const breakLines = (pdf: TPdf, runs: TSegment[], width: number, size: number): TSegment[][] => {
+  const widthOf = (text: string, bold: boolean) => pdf.font(bold ? 'bold' : 'regular').fontSize(size).widthOfString(text);
+  const lines: TSegment[][] = [[]];
+  let used = 0;
+  /** The spaces not yet placed: written only if a word follows on the same line. */
+  let pending: TSegment | null = null;
+  const place = (text: string, bold: boolean, w: number) => {
+    lines.at(-1)!.push({ text, bold });
+    used += w;
+  };
+  for (const run of runs) {
+    for (const piece of run.text.split(/( +)/)) {
+      if (piece === '') continue;
+      if (piece.startsWith(' ')) {
+        pending = { text: piece, bold: run.bold };
+        continue;
+      }
+      let word = piece;
+      const space = pending ? widthOf(pending.text, pending.bold) : 0;
+      let w = widthOf(word, run.bold);
+      if (used > 0 && used + space + w > width) {
+        lines.push([]);
+        used = 0;
+      } else if (pending) place(pending.text, pending.bold, space);
+      pending = null;
+      while (w > width - used && word.length > 1) {
+        let cut = word.length - 1;
+        while (cut > 1 && widthOf(word.slice(0, cut), run.bold) > width - used) cut--;
+        place(word.slice(0, cut), run.bold, 0);
+        lines.push([]);
+        used = 0;
+        word = word.slice(cut);
+        w = widthOf(word, run.bold);
+      }
+      place(word, run.bold, w);
+    }
+  }
+  return lines.map(mergeRuns);
 };
 
 /**
@@ -178,7 +241,7 @@ const evidenceAnnex = (pdf: TPdf, notice: TNoticeDocument, lang: TNoticeLang): v
 
 /** The height `runs` take as one paragraph, measured in bold (a little wider than the mix: never short). */
 const heightOf = (pdf: TPdf, runs: TSegment[], width: number, size: number): number =>
-  pdf.font('bold').fontSize(size).heightOfString(nfc(runs.map((r) => r.text).join('')), { width, lineGap: 1.2 });
+  pdf.font('bold').fontSize(size).heightOfString(nfc(runs.map((r) => r.text).join('')), { width, lineGap: LINE_GAP });
 
 const ACCESS_PAD = 7;
 const ACCESS_TEXT_X = MARGIN.left + ACCESS_PAD + QR_SIZE + 12;
