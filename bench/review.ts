@@ -5,7 +5,6 @@
 // bench:review` runs it alone and replaces its section of bench/results.md.
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -14,6 +13,7 @@ import { createDatabase, dropDatabase } from '../src/db/ensure-database.ts';
 import { applyMigrations } from '../src/db/migrations.ts';
 import type { TPrincipal } from '../src/review/index.ts';
 import { freePort } from './free-port.ts';
+import { writeResultsSection } from './results-section.ts';
 
 const CASES = Number(process.env.BENCH_REVIEW_CASES ?? 1_000_000);
 const REVIEWERS = Number(process.env.BENCH_REVIEWERS ?? 10);
@@ -235,21 +235,8 @@ ${row('`POST /v1/cases/:id/decision`', r.decision)}
 `;
 };
 
-/** Puts the review section into results.md in place of the one there (the others kept). */
-export const writeReviewSection = (file: string, md: string): void => {
-  let text = '';
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    // no results yet
-  }
-  const at = text.indexOf('# Review benchmark');
-  const before = at < 0 ? text : text.slice(0, at);
-  writeFileSync(file, `${before.trimEnd()}${before ? '\n\n' : ''}${md}`);
-};
-
 if (process.argv[1] && import.meta.filename === process.argv[1]) {
   const md = reviewMarkdown(await runReviewBench(process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres'));
-  writeReviewSection(join(import.meta.dirname, 'results.md'), md);
+  writeResultsSection(join(import.meta.dirname, 'results.md'), '# Review benchmark', md);
   process.stdout.write(md);
 }

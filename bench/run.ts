@@ -3,10 +3,10 @@
 // (bench/lean-server.ts: only the unavoidable work, no framework) and a bare express
 // hello-world route; then drains N events through the pipeline stages against no-op
 // BullMQ jobs (bench/pipeline.ts); then the officers' review queue (bench/review.ts);
-// writes bench/results.md. The load generator shares
+// writes bench/results.md; then renders penalty notices (bench/notices.ts), which adds its section. The load generator shares
 // the machine. BENCH_PIPELINE=0 measures ingest only; BENCH_PROFILE=1 runs the API and
 // the lean server under --cpu-prof and prints where their time went instead.
-import { execSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, execSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -37,6 +37,8 @@ const PIPELINE = process.env.BENCH_PIPELINE !== '0';
 const REVIEW = process.env.BENCH_REVIEW !== '0';
 /** The dispatch benchmark (bench/dispatch.ts) after the pipeline's; BENCH_DISPATCH=0 skips it. */
 const DISPATCH = process.env.BENCH_DISPATCH !== '0';
+/** The notice rendering benchmark (bench/notices.ts) last; BENCH_NOTICES_RUN=0 skips it. */
+const NOTICES = process.env.BENCH_NOTICES_RUN !== '0';
 /** A git ref (or a directory holding a checkout) whose API is measured beside this tree's in the same rounds (A/B of a change). */
 const COMPARE = process.env.BENCH_COMPARE;
 const PROFILE = Boolean(process.env.BENCH_PROFILE);
@@ -286,6 +288,8 @@ try {
     const md = ingestMarkdown() + (pipeline ? pipelineMarkdown(pipeline) : '') + (dispatch ? `\n${dispatchMarkdown(dispatch)}` : '') + (review ? `\n${reviewMarkdown(review)}` : '');
     writeFileSync(join(import.meta.dirname, 'results.md'), md);
     process.stdout.write(md);
+    // In a process of its own, so its RSS is the renderer's alone; it adds its section to results.md.
+    if (NOTICES) execFileSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'notices.ts')], { stdio: 'inherit' });
   }
 } finally {
   await cleanUp();

@@ -15,8 +15,14 @@ export type TNoticeDocument = {
     parentName: string;
     /** The issuing agency, e.g. `PHÒNG CẢNH SÁT GIAO THÔNG`. */
     name: string;
-    /** Place name before the date line, e.g. `TP. Hồ Chí Minh` ("TP. Hồ Chí Minh, ngày 1 tháng 12 năm 2026"). */
+    /** Place name before the date line, e.g. `TP. Hồ Chí Minh` ("TP. Hồ Chí Minh, ngày 01 tháng 12 năm 2026"). */
     place: string;
+    /**
+     * The signer's title above the space left for signature and seal, one line per `\n`,
+     * e.g. `KT. TRƯỞNG PHÒNG\nPHÓ TRƯỞNG PHÒNG` or `TRƯỞNG CÔNG AN XÃ`; without it the
+     * template's (`signer.title` in templates/<lang>/notice.json: a Phòng CSGT deputy head).
+     */
+    signerTitle?: string;
   };
   /** The issue date, a Vietnam calendar day (YYYY-MM-DD). */
   issuedOn: string;
