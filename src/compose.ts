@@ -31,7 +31,7 @@ import {
 } from './queues/index.ts';
 import { DELIVERY_MACHINE, dispatchStage, emailChannel, httpChannel, makePostBatch, postBatchDue, type TChannelSender, type TPostBatchDeps } from './dispatch/index.ts';
 import { ESCALATION_MACHINE, escalationStage, httpEscalationAdapter, runDeadlines, unconfiguredEscalationAdapter, type TDeadlinesReport } from './followup/index.ts';
-import { issueNotices, type TNoticeDocument } from './notices/index.ts';
+import { issueNotices, loadNoticeAssets, renderNotice as renderNoticePdf, type TNoticeDocument } from './notices/index.ts';
 import { createRegistry, timedRegistry, type VehicleRegistry } from './registry/index.ts';
 import { createLogger, type TLogger } from './shared/logger.ts';
 import { ContentStore } from './storage/index.ts';
@@ -114,10 +114,8 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
       url && key ? httpChannel({ channel, url, key, timeoutMs: Math.min(cfg.PROVIDER_TIMEOUT_MS, timeoutMs) }) : undefined;
     return { EMAIL: email, SMS: http('SMS', cfg.SMS_URL, cfg.SMS_KEY), EID: http('EID', cfg.EID_URL, cfg.EID_KEY) };
   });
-  // Replaced by the notice renderer (src/notices/render-notice.ts) as it lands.
-  const renderNotice = async (_doc: TNoticeDocument): Promise<Buffer> => {
-    throw new Error('the notice renderer is not wired yet');
-  };
+  // Fonts are parsed once per process (src/notices/notice-assets.ts), on the first notice.
+  const renderNotice = (doc: TNoticeDocument): Promise<Buffer> => renderNoticePdf(doc, loadNoticeAssets());
 
   const escalationAdapter = lazy(() =>
     cfg.ESCALATION_URL && cfg.ESCALATION_SIGNING_KEY

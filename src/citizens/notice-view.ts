@@ -1,6 +1,7 @@
 import { daysBetween, ownerResponseDue, vietnamDate, type CalendarCache } from '../clock/index.ts';
 import type { TDb } from '../db/index.ts';
 import { caseCaptures } from '../events/index.ts';
+import { displayPlate } from '../plates/index.ts';
 import { assessedSpeed, issuerOf, loadNoticeCases, noticePath, noticeTerms, type TNoticeByNumber } from '../notices/index.ts';
 
 /**
@@ -20,7 +21,7 @@ export const citizenNoticeView = async (deps: { db: TDb; calendar: CalendarCache
     number: notice.number,
     issuedAt: notice.issuedAt,
     issuer: issuerOf(c.detectingAgency, c.site.province),
-    plate: c.plate,
+    plate: displayPlate(c.plate),
     plateColor: c.plateColor,
     vehicleClass: c.vehicleClass,
     violation: c.violation,

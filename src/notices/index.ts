@@ -8,3 +8,6 @@ export { DEFAULT_NOTICE_NUMBER_PATTERN, formatNoticeNumber, ZNoticeNumberPattern
 export { caseNoticeRecord, noticeByNumber, noticeFileName, noticeFileOfCase } from './notice-record.ts';
 export type { TCaseNoticeRecord, TNoticeByNumber } from './notice-record.ts';
 export { noticesSentSql } from './notice-sent.ts';
+export { loadNoticeAssets } from './notice-assets.ts';
+export type { TNoticeAssets } from './notice-assets.ts';
+export { renderNotice } from './render-notice.ts';

@@ -3,8 +3,10 @@ import { ownerResponseDue, vietnamDate, type WorkCalendar } from '../clock/index
 import type { TDb } from '../db/index.ts';
 import { caseCaptures } from '../events/index.ts';
 import type { ContentStore } from '../storage/index.ts';
+import { displayPlate } from '../plates/index.ts';
 import { provinceUnit } from '../units/index.ts';
 import type { TNoticeDocument } from './notice-document.ts';
+import { noticeText } from './notice-format.ts';
 
 /** At most this many evidence images go on a notice (the notice page shows them all). */
 const MAX_IMAGES = 2;
@@ -31,7 +33,7 @@ export type TNoticeCase = {
   registrySnapshot: unknown;
   owner: { ownerType: 'PERSON' | 'ORGANISATION'; name: string; idNumber: string; address: string; email: string | null; phone: string | null } | null;
   site: { name: string; address: string; province: string };
-  detectingAgency: { id: string; code: string; name: string; provinceCode: string | null; parentName: string | null; noticeNumberPattern: string | null } | null;
+  detectingAgency: { id: string; code: string; name: string; kind: string; provinceCode: string | null; parentName: string | null; noticeNumberPattern: string | null } | null;
   handlingAgency: { name: string; address: string | null; phone: string | null } | null;
   notice: { id: string; number: string; issuedAt: Date; pdfSha256: string | null; language: string } | null;
 };
@@ -57,25 +59,34 @@ export const loadNoticeCases = (db: TDb, ids: readonly string[]): Promise<TNotic
       registrySnapshot: true,
       owner: { select: { ownerType: true, name: true, idNumber: true, address: true, email: true, phone: true } },
       site: { select: { name: true, address: true, province: true } },
-      detectingAgency: { select: { id: true, code: true, name: true, provinceCode: true, parentName: true, noticeNumberPattern: true } },
+      detectingAgency: { select: { id: true, code: true, name: true, kind: true, provinceCode: true, parentName: true, noticeNumberPattern: true } },
       handlingAgency: { select: { name: true, address: true, phone: true } },
       notice: { select: { id: true, number: true, issuedAt: true, pdfSha256: true, language: true } },
     },
   });
 
-/** "Thành phố Hà Nội" → "Hà Nội": the place name a Vietnamese date line uses. */
-const placeName = (unitName: string): string => unitName.replace(/^(Thành phố|Tỉnh)\s+/u, '');
+/**
+ * The place name a Vietnamese date line uses (Decree 30/2020 Appendix I): the province or
+ * city without "Tỉnh"/"Thành phố" ("Hà Nội"), except where the rest is a person's name
+ * ("TP. Hồ Chí Minh").
+ */
+const placeName = (unitName: string): string => {
+  const bare = unitName.replace(/^(Thành phố|Tỉnh)\s+/u, '');
+  return bare === 'Hồ Chí Minh' ? 'TP. Hồ Chí Minh' : bare;
+};
 
 /**
  * The header's upper body and place: the agency's own where set, else the police of its
  * province ("CÔNG AN THÀNH PHỐ HÀ NỘI", "Hà Nội").
  */
-export const issuerOf = (agency: NonNullable<TNoticeCase['detectingAgency']>, siteProvince: string): TNoticeDocument['issuer'] => {
+export const issuerOf = (agency: NonNullable<TNoticeCase['detectingAgency']>, siteProvince: string, lang: 'vi' | 'en' = 'vi'): TNoticeDocument['issuer'] => {
   const unit = agency.provinceCode ? provinceUnit(agency.provinceCode) : undefined;
   return {
     parentName: agency.parentName ?? (unit ? `CÔNG AN ${unit.name.toLocaleUpperCase('vi')}` : 'CÔNG AN'),
     name: agency.name.toLocaleUpperCase('vi'),
     place: unit ? placeName(unit.name) : siteProvince,
+    // Who signs depends on the kind of unit: a division's deputy head, a team's or a commune police's chief.
+    signerTitle: noticeText(lang, `signer.${agency.kind}`),
   };
 };
 
@@ -142,11 +153,11 @@ export const noticeDocument = async (
   return {
     language: notice.language === 'en' ? 'en' : 'vi',
     number: notice.number,
-    issuer: issuerOf(c.detectingAgency, c.site.province),
+    issuer: issuerOf(c.detectingAgency, c.site.province, notice.language === 'en' ? 'en' : 'vi'),
     issuedOn,
     owner: { kind: c.owner.ownerType, name: c.owner.name, address: c.owner.address },
     vehicle: {
-      plate: c.plate,
+      plate: displayPlate(c.plate),
       plateColor: c.plateColor,
       vehicleClass: c.vehicleClass,
       make: snapshot.make ?? null,

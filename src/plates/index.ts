@@ -1,2 +1,2 @@
-export { allowedClassesOf, parsePlate } from './plate.ts';
+export { allowedClassesOf, displayPlate, parsePlate } from './plate.ts';
 export type { TPlate, TPlateFormat, TPlateResult, TVehicleClass } from './plate.ts';

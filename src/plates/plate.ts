@@ -197,3 +197,9 @@ export const parsePlate = (raw: string): TPlateResult => {
   }
   return refuse(`${letters} is not a plate series`);
 };
+
+/** A normalised plate as people write it (`51F77788` → `51F-777.88`); as stored where it does not parse. */
+export const displayPlate = (normalised: string): string => {
+  const parsed = parsePlate(normalised);
+  return parsed.ok ? parsed.plate.display : normalised;
+};
