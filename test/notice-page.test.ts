@@ -121,7 +121,7 @@ describe('the notice page (GET /notices/<number>)', () => {
 
     const page = await send('GET', noticePath(a.number), { from, cookie: grant.pair });
     expect(page.status).toBe(200);
-    for (const shown of [a.number, '51F12345', text('pages', 'violation.RED_LIGHT'), 'điểm b khoản 9 Điều 6 Nghị định 168/2024/NĐ-CP', '19.000.000 ₫', '4 điểm', 'Phòng Cảnh sát giao thông', '459 Trần Hưng Đạo', '069 3187 575', text('notice-page', 'scam.title'), text('notice-page', 'status.NOTICE_ISSUED')]) {
+    for (const shown of [a.number, '51F-123.45', text('pages', 'violation.RED_LIGHT'), 'điểm b khoản 9 Điều 6 Nghị định 168/2024/NĐ-CP', '19.000.000 ₫', '4 điểm', 'Phòng Cảnh sát giao thông', '459 Trần Hưng Đạo', '069 3187 575', text('notice-page', 'scam.title'), text('notice-page', 'status.NOTICE_ISSUED')]) {
       expect(page.text, shown).toContain(shown);
     }
     // Nothing of the owner: whoever holds the paper may be the driver.
