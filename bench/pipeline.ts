@@ -98,7 +98,7 @@ export const runPipelineBench = async (n: number, concurrency: number, noopConcu
   try {
     const deps = { db, secretKey: randomBytes(32), actor: 'bench' };
     await addSite(deps, { code: 'BENCH', name: 'Bench', address: 'n/a', province: 'TP. Hồ Chí Minh' });
-    const agency = await addAgency(deps, { code: 'PC08-HCM', name: 'Phòng CSGT Công an TP. Hồ Chí Minh', province: '79' });
+    const agency = await addAgency(deps, { code: 'PC08-HCM', name: 'Phòng CSGT Công an TP. Hồ Chí Minh', province: 'TP. Hồ Chí Minh' });
     const { camera } = await addCamera(deps, { code: 'BENCH-CAM', siteCode: 'BENCH', agency: agency.code, certNumber: 'b', certExpiresAt: new Date(Date.now() + 86400_000), secret: 'x'.repeat(40) });
     await applyRules(db, readRuleFile(join(RULE_TABLES_DIR, 'decree-168-2024.json')), 'bench');
     for (const f of readdirSync(HOLIDAY_FILES_DIR).filter((x) => x.endsWith('.json'))) await applyHolidayYear(db, readHolidayFile(join(HOLIDAY_FILES_DIR, f)), 'bench');

@@ -167,7 +167,7 @@ const setUp = async (): Promise<{ servers: Partial<Record<TTarget, TServer>>; ba
   const db = createDb(dbUrl, 2);
   const deps = { db, secretKey: Buffer.from(KEY, 'base64'), actor: 'bench' };
   await addSite(deps, { code: 'BENCH', name: 'Bench site', address: 'n/a', province: 'TP. Hồ Chí Minh' });
-  await addAgency(deps, { code: 'BENCH', name: 'Bench agency', province: '79' });
+  await addAgency(deps, { code: 'BENCH', name: 'Bench agency', province: 'TP. Hồ Chí Minh' });
   await addCamera(deps, { code: 'BENCH-CAM', siteCode: 'BENCH', agency: 'BENCH', certNumber: 'b', certExpiresAt: new Date(Date.now() + 86400_000), secret: SECRET });
   await db.$disconnect();
   if (PROFILE) mkdirSync(PROFILE_DIR, { recursive: true });

@@ -1,13 +1,17 @@
 // `npm run demo`: after setup (migrate + seed with SEED_DEMO=1), gives the demo cameras
-// fresh secrets, starts the API and the workers, posts sample camera events like real
-// cameras would (including a resend and two cameras catching one act), prints the cases
-// they became, and keeps running until Ctrl-C.
+// fresh secrets, starts a local mail catcher, the API and the workers, posts sample camera
+// events like real cameras would (including a resend and two cameras catching one act),
+// prints the cases they became, has the demo officers approve the Hồ Chí Minh cases through
+// the API (a reviewer, then a supervisor where four eyes are needed) so their notices are
+// numbered, rendered and sent, prints where to read them, and keeps running until Ctrl-C.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import { issueDemoPasswords, issueDemoSecrets } from '../prisma/demo/demo-data.ts';
 import { config } from '../src/config/index.ts';
 import { createDb } from '../src/db/client.ts';
+import { noticePath } from '../src/notices/index.ts';
 import { postEvent } from './camera-client.ts';
+import { startMailCatcher, type TMailCatcher } from './mail-catcher.ts';
 import { samplePng } from './sample-images.ts';
 
 const cfg = config();
@@ -41,10 +45,17 @@ const start = (script: string, log: string) => {
 };
 const shutdown = (code = 0) => {
   for (const c of children) c.kill('SIGTERM');
+  void mail?.close();
   setTimeout(() => process.exit(code), 500).unref();
 };
 process.on('SIGINT', () => shutdown());
 process.on('SIGTERM', () => shutdown());
+
+// E-mails go to SMTP_URL; on this machine, unless something already listens there (Mailpit), to a catcher writing .eml files.
+const smtp = new URL(cfg.SMTP_URL);
+const mail: TMailCatcher | null = ['127.0.0.1', 'localhost'].includes(smtp.hostname)
+  ? await startMailCatcher(Number(smtp.port || 25)).catch(() => null)
+  : null;
 
 const LOGS = { api: 'var/demo-api.log', workers: 'var/demo-workers.log' };
 start('src/main.ts', LOGS.api);
@@ -82,7 +93,6 @@ for (let i = 0; i < 100; i++) {
 }
 const cases = await db.case.findMany({ where: { updatedAt: { gte: since } }, orderBy: { firstCapturedAt: 'asc' }, include: { site: true, owner: true } });
 const passwords = await issueDemoPasswords({ db, actor: 'demo' });
-await db.$disconnect();
 process.stdout.write('\nCases from these events:\n');
 for (const c of cases) {
   process.stdout.write(
@@ -92,6 +102,53 @@ for (const c of cases) {
       `      handled by: ${c.handlingUnit}; notice due ${c.noticeDueAt?.toISOString().slice(0, 10)}\n`,
   );
 }
+// Review through the API as the officers would: the reviewer approves what the queue hands them,
+// the supervisor approves what needs four eyes. A case sampled for a blind QA review waits for a second reviewer.
+const signIn = async (username: string): Promise<string> => {
+  const res = await fetch(`${baseUrl}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: passwords.get(username) }) });
+  if (!res.ok) fail(`signing in as ${username}: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { token: string }).token;
+};
+const approveAll = async (username: string): Promise<string[]> => {
+  const token = await signIn(username);
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const decided: string[] = [];
+  for (let i = 0; i < 10; i++) {
+    const next = await fetch(`${baseUrl}/v1/review/next`, { method: 'POST', headers, body: '{}' });
+    if (next.status === 204) break;
+    const c = (await next.json()) as { id: string; plate: string };
+    const res = await fetch(`${baseUrl}/v1/cases/${c.id}/decision`, { method: 'POST', headers, body: JSON.stringify({ decision: 'APPROVE' }) });
+    const outcome = (await res.json()) as { status?: string };
+    decided.push(`${c.plate} → ${outcome.status ?? res.status}`);
+  }
+  return decided;
+};
+process.stdout.write(`\nReview by the demo officers (through the API):\n`);
+for (const username of ['reviewer.hcm', 'supervisor.hcm']) process.stdout.write(`  ${username}: ${(await approveAll(username)).join('; ') || 'nothing to decide'}\n`);
+
+// The notices: numbered, rendered, stored and sent by the workers.
+for (let i = 0; i < 150; i++) {
+  const approved = await db.case.count({ where: { updatedAt: { gte: since }, status: 'APPROVED' } });
+  const sending = await db.delivery.count({ where: { createdAt: { gte: since }, status: { in: ['PENDING', 'SENDING'] } } });
+  if (approved + sending === 0) break;
+  await new Promise((r) => setTimeout(r, 200));
+}
+const notices = await db.notice.findMany({ where: { createdAt: { gte: since } }, include: { deliveries: true, case: { select: { plate: true, status: true } } }, orderBy: { seq: 'asc' } });
+await db.$disconnect();
+process.stdout.write('\nNotices:\n');
+for (const n of notices) {
+  process.stdout.write(
+    `  Số ${n.number} for ${n.case.plate} (case ${n.case.status}); PDF ${cfg.NOTICE_DIR}/${n.pdfSha256?.slice(0, 2)}/${n.pdfSha256?.slice(2, 4)}/${n.pdfSha256}\n` +
+      `      deliveries: ${n.deliveries.map((d) => `${d.channel} ${d.status}${d.lastError ? ` (${d.lastError})` : ''}`).join(', ')}\n` +
+      `      notice page: ${cfg.PUBLIC_BASE_URL}${noticePath(n.number)} (the access code is printed on the PDF)\n`,
+  );
+}
+process.stdout.write(
+  mail
+    ? `E-mails: ${mail.count()} in ${mail.dir}/ (.eml files: open them in a mail program; the PDF is attached). Post deliveries wait for the daily print batch: npm run admin -- post batch\n`
+    : `E-mails went to ${cfg.SMTP_URL} (with docker compose: Mailpit, http://localhost:8025).\n`,
+);
+
 process.stdout.write(`\nOfficers (fresh passwords, shown once; sign in at ${baseUrl}/login, then ${baseUrl}/review):\n`);
 for (const [username, password] of passwords) process.stdout.write(`  ${username.padEnd(16)} ${password}\n`);
 process.stdout.write(`Supervisors: ${baseUrl}/supervisor; ADMINs: ${baseUrl}/admin/officers and the queue dashboard ${baseUrl}/admin/queues\n`);
