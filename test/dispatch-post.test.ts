@@ -94,6 +94,29 @@ describe('post: the daily print batch', () => {
     expect(bad.stderr).toContain('--day must be YYYY-MM-DD');
   });
 
+  it('a case resolved or time-barred before its letter went: not sent, not printed, no other channel tried, audited why', async () => {
+    const parts = { db: ctx.db, evidence: new ContentStore(ctx.evidenceDir, false), notices: services.noticeFiles(), calendar: services.calendar(), channels: ['POST', 'EMAIL'] as const };
+    const responded = await seedNoticeToDispatch(parts);
+    const barred = await seedNoticeToDispatch(parts);
+    const dispatch = services.stages().dispatch;
+    // Queued for the print batch, then the case is time-barred.
+    await dispatch.handle([barred.deliveryId]);
+    expect((await ctx.db.delivery.findUniqueOrThrow({ where: { id: barred.deliveryId } })).status).toBe('QUEUED');
+    await ctx.db.case.update({ where: { id: barred.caseId }, data: { status: 'TIME_BARRED' } });
+    // The owner came in before the notice went.
+    await ctx.db.case.update({ where: { id: responded.caseId }, data: { status: 'RESPONDED' } });
+    await dispatch.handle([responded.deliveryId]);
+    const admin = adminRunner(() => ({ db: ctx.db, services }));
+    const r = await admin('post', 'batch', '--day', '2030-01-01');
+    expect(r.stdout).toContain('no post deliveries waiting');
+    for (const [n, status] of [[responded, 'RESPONDED'], [barred, 'TIME_BARRED']] as const) {
+      const deliveries = await ctx.db.delivery.findMany({ where: { noticeId: n.notice.id } });
+      expect(deliveries.map((d) => [d.channel, d.status])).toEqual([['POST', 'FAILED']]);
+      expect(deliveries[0]!.lastError).toBe(`the case is ${status}: the notice is no longer sent`);
+    }
+    expect(await ctx.db.auditEntry.count({ where: { entityId: barred.deliveryId, action: 'delivery.stand-down' } })).toBe(1);
+  });
+
   it('an empty day makes no batch', async () => {
     const admin = adminRunner(() => ({ db: ctx.db, services }));
     const r = await admin('post', 'batch', '--day', '2020-01-01');

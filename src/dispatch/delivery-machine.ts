@@ -28,6 +28,8 @@ export const DELIVERY_MACHINE = new Machine<DeliveryStatus>({
     { from: 'SENDING', to: 'UNKNOWN', by: { stage: QUEUES.dispatch }, action: 'delivery.outcome-unknown' },
     // The print batch was made and handed to the mail house.
     { from: 'QUEUED', to: 'SENT', by: { party: 'system' }, action: 'delivery.sent' },
+    // The case was resolved or time-barred before the print batch: not printed.
+    { from: 'QUEUED', to: 'FAILED', by: { party: 'system' }, action: 'delivery.stand-down' },
     // Receipts and late bounces from the provider.
     { from: 'SENT', to: 'DELIVERED', by: { party: 'provider' }, action: 'delivery.delivered' },
     { from: 'SENT', to: 'BOUNCED', by: { party: 'provider' }, action: 'delivery.bounce' },
@@ -36,3 +38,6 @@ export const DELIVERY_MACHINE = new Machine<DeliveryStatus>({
     { from: 'UNKNOWN', to: 'FAILED', by: { party: 'operator' }, action: 'delivery.settle-failed' },
   ],
 });
+
+/** The case states in which the owner still waits to be served the notice (an earlier channel may have failed). */
+export const NOTICE_STILL_DUE: ReadonlySet<string> = new Set(['NOTICE_ISSUED', 'NOTIFIED', 'OVERDUE']);

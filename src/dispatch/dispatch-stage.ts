@@ -10,7 +10,7 @@ import type { ContentStore } from '../storage/index.ts';
 import { moveSql } from '../workflow/index.ts';
 import type { TChannelSender, TOutgoing, TSendResult } from './channel.ts';
 import { fallBack, loadDeliveries, moveDelivery, recordSentWave, type TDeliveryRow, type TSentItem } from './delivery-records.ts';
-import { DELIVERY_MACHINE } from './delivery-machine.ts';
+import { DELIVERY_MACHINE, NOTICE_STILL_DUE } from './delivery-machine.ts';
 
 export type TDispatchDeps = {
   db: TDb;
@@ -34,8 +34,6 @@ export type TDispatchDeps = {
 };
 
 const ACTOR = 'system:dispatch';
-/** The case states in which the owner still waits to be served the notice (an earlier channel may have failed). */
-const NOTICE_STILL_DUE = new Set(['NOTICE_ISSUED', 'NOTIFIED', 'OVERDUE']);
 
 /** The provider could not be reached and nothing was handed over: the delivery is PENDING again and waits (stage runner `waitsOn`). */
 export class DeliveryWaits extends Error {

@@ -6,7 +6,7 @@ import type { TMetrics } from '../metrics/index.ts';
 import type { ContentStore } from '../storage/index.ts';
 import { moveEntities } from '../workflow/index.ts';
 import { loadDeliveries, recordNoticeSent, type TDeliveryRow } from './delivery-records.ts';
-import { DELIVERY_MACHINE } from './delivery-machine.ts';
+import { DELIVERY_MACHINE, NOTICE_STILL_DUE } from './delivery-machine.ts';
 
 export type TPostBatchDeps = { db: TDb; notices: ContentStore; calendar: CalendarCache; metrics?: Pick<TMetrics, 'deliveries'>; now?: () => Date };
 
@@ -57,6 +57,22 @@ const filesOf = (deps: TPostBatchDeps, b: { id: string; day: string; count: numb
   manifestPath: deps.notices.pathOf(b.manifestSha256),
 });
 
+const standDown = (deps: TPostBatchDeps, rows: readonly TDeliveryRow[]) => {
+  const at = (deps.now ?? (() => new Date()))();
+  const reason = (d: TDeliveryRow) => `the case is ${d.notice.case.status}: the notice is no longer sent`;
+  return deps.db.$transaction((tx: TTx) =>
+    moveEntities(tx, DELIVERY_MACHINE, {
+      path: ['QUEUED', 'FAILED'],
+      rows,
+      id: (d) => d.id,
+      actor: ACTOR,
+      at,
+      why: (d) => ({ reason: reason(d), data: { noticeId: d.notice.id, number: d.notice.number } }),
+      set: { last_error: ['text', reason], failed_at: ['timestamptz', () => at] },
+    }),
+  );
+};
+
 /**
  * The day's print batch for the mail house: every post delivery QUEUED by the end of `day`
  * (Vietnam), merged into one PDF with a CSV manifest, both in the notices store, and in
@@ -76,7 +92,12 @@ export const makePostBatch = async (deps: TPostBatchDeps, day: TDay = vietnamDat
   });
   if (queued.length === 0) return { kind: 'empty', day };
   const byId = new Map((await loadDeliveries(deps.db, { ids: queued.map((q) => q.id) })).map((d) => [d.id, d]));
-  const rows = queued.map((q) => byId.get(q.id)!).filter((d) => d.status === 'QUEUED' && d.notice.pdfSha256);
+  const ready = queued.map((q) => byId.get(q.id)!).filter((d) => d.status === 'QUEUED' && d.notice.pdfSha256);
+  // A case resolved or time-barred since its delivery was queued needs no letter: not printed, audited why.
+  const moot = ready.filter((d) => !NOTICE_STILL_DUE.has(d.notice.case.status));
+  if (moot.length > 0) await standDown(deps, moot);
+  const rows = ready.filter((d) => NOTICE_STILL_DUE.has(d.notice.case.status));
+  if (rows.length === 0) return { kind: 'empty', day };
   const files = await mergePdfs(deps, day, rows);
   const [pdfSha256, manifestSha256] = [await deps.notices.put(files.pdf), await deps.notices.put(files.manifest)];
   const calendar = await deps.calendar.get();
