@@ -10,6 +10,7 @@ import { issueDemoPasswords, issueDemoSecrets } from '../prisma/demo/demo-data.t
 import { config } from '../src/config/index.ts';
 import { createDb } from '../src/db/client.ts';
 import { noticePath } from '../src/notices/index.ts';
+import { displayPlate } from '../src/plates/index.ts';
 import { postEvent } from './camera-client.ts';
 import { startMailCatcher, type TMailCatcher } from './mail-catcher.ts';
 import { samplePng } from './sample-images.ts';
@@ -96,7 +97,7 @@ const passwords = await issueDemoPasswords({ db, actor: 'demo' });
 process.stdout.write('\nCases from these events:\n');
 for (const c of cases) {
   process.stdout.write(
-    `  ${c.plate.padEnd(11)} ${c.violation.padEnd(11)} ${c.status.padEnd(15)} ${c.eventCount} capture(s) at ${c.site.name}\n` +
+    `  ${displayPlate(c.plate).padEnd(13)} ${c.violation.padEnd(11)} ${c.status.padEnd(15)} ${c.eventCount} capture(s) at ${c.site.name}\n` +
       `      owner: ${c.owner ? `${c.owner.name} (${c.owner.province})` : '—'}; flags: ${c.flags.join(', ') || '—'}\n` +
       `      fine: ${c.fineAmount === null ? '—' : `${c.fineAmount.toLocaleString('vi-VN')} ₫ (${c.fineMin?.toLocaleString('vi-VN')}–${c.fineMax?.toLocaleString('vi-VN')}), ${c.points} điểm, ${c.legalBasis}`}\n` +
       `      handled by: ${c.handlingUnit}; notice due ${c.noticeDueAt?.toISOString().slice(0, 10)}\n`,
@@ -119,7 +120,7 @@ const approveAll = async (username: string): Promise<string[]> => {
     const c = (await next.json()) as { id: string; plate: string };
     const res = await fetch(`${baseUrl}/v1/cases/${c.id}/decision`, { method: 'POST', headers, body: JSON.stringify({ decision: 'APPROVE' }) });
     const outcome = (await res.json()) as { status?: string };
-    decided.push(`${c.plate} → ${outcome.status ?? res.status}`);
+    decided.push(`${displayPlate(c.plate)} → ${outcome.status ?? res.status}`);
   }
   return decided;
 };
@@ -138,7 +139,7 @@ await db.$disconnect();
 process.stdout.write('\nNotices:\n');
 for (const n of notices) {
   process.stdout.write(
-    `  Số ${n.number} for ${n.case.plate} (case ${n.case.status}); PDF ${cfg.NOTICE_DIR}/${n.pdfSha256?.slice(0, 2)}/${n.pdfSha256?.slice(2, 4)}/${n.pdfSha256}\n` +
+    `  Số ${n.number} for ${displayPlate(n.case.plate)} (case ${n.case.status}); PDF ${cfg.NOTICE_DIR}/${n.pdfSha256?.slice(0, 2)}/${n.pdfSha256?.slice(2, 4)}/${n.pdfSha256}\n` +
       `      deliveries: ${n.deliveries.map((d) => `${d.channel} ${d.status}${d.lastError ? ` (${d.lastError})` : ''}`).join(', ')}\n` +
       `      notice page: ${cfg.PUBLIC_BASE_URL}${noticePath(n.number)} (the access code is printed on the PDF)\n`,
   );
