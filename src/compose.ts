@@ -108,7 +108,9 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
   const machines = [EVENT_MACHINE, CASE_MACHINE, DELIVERY_MACHINE, ESCALATION_MACHINE] as const;
   /** The delivery channels this configuration can send on (post goes by the print batch); each is closed with the service. */
   const senders = lazy((): Partial<Record<'EMAIL' | 'SMS' | 'EID', TChannelSender>> => {
-    const timeoutMs = cfg.DISPATCH_SEND_TIMEOUT_SECONDS * 1000;
+    // Half the time after which a send is judged lost: a send still waiting for its own
+    // timeout (or for a pooled connection) is never taken for a dead worker's.
+    const timeoutMs = (cfg.DISPATCH_SEND_TIMEOUT_SECONDS * 1000) / 2;
     const email = onClose(emailChannel({ smtpUrl: cfg.SMTP_URL, from: cfg.MAIL_FROM, poolSize: cfg.SMTP_POOL_SIZE, timeoutMs }), async (c) => c.transporter.close());
     const http = (channel: 'SMS' | 'EID', url: string | undefined, key: string | undefined) =>
       url && key ? httpChannel({ channel, url, key, timeoutMs: Math.min(cfg.PROVIDER_TIMEOUT_MS, timeoutMs) }) : undefined;

@@ -115,6 +115,11 @@ describe('post: the daily print batch', () => {
       expect(deliveries[0]!.lastError).toBe(`the case is ${status}: the notice is no longer sent`);
     }
     expect(await ctx.db.auditEntry.count({ where: { entityId: barred.deliveryId, action: 'delivery.stand-down' } })).toBe(1);
+    // Past the capture's limitation, even before the deadlines task moved the case.
+    const late = await seedNoticeToDispatch(parts);
+    await ctx.db.case.update({ where: { id: late.caseId }, data: { firstCapturedAt: new Date(Date.now() - 400 * 86_400_000) } });
+    expect(await dispatch.handle([late.deliveryId])).toEqual([{ kind: 'stood-down' }]);
+    expect((await ctx.db.delivery.findUniqueOrThrow({ where: { id: late.deliveryId } })).lastError).toMatch(/1-year limitation/);
   });
 
   it('an empty day makes no batch', async () => {

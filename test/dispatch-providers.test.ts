@@ -150,6 +150,17 @@ describe('POST /v1/deliveries/receipts', () => {
         ['EID', 'BOUNCED'],
         ['SMS', 'PENDING'],
       ]);
+      // Its only send bounced: the notice was not served, the 20-day period starts again with the next channel's send.
+      expect(await ctx.db.notice.findUniqueOrThrow({ where: { id: b.notice.id } })).toMatchObject({ sentAt: null, responseDueAt: null });
+      expect((await ctx.db.case.findUniqueOrThrow({ where: { id: b.caseId } })).status).toBe('NOTICE_ISSUED');
+      expect(await ctx.db.auditEntry.count({ where: { entityId: b.caseId, action: 'case.notice-returned' } })).toBe(1);
+      // The one the provider got before our record of the send: try again shortly, not a refusal.
+      const c = await issue();
+      await ctx.db.delivery.update({ where: { id: c.deliveryId }, data: { status: 'SENDING', sendingAt: new Date() } });
+      const early = await post({ messageId: (await ctx.db.delivery.findUniqueOrThrow({ where: { id: c.deliveryId } })).messageId, status: 'DELIVERED' });
+      expect(early.status).toBe(503);
+      expect(early.headers.get('retry-after')).toBe('5');
+      expect(await early.json()).toMatchObject({ error: { code: 'BUSY' } });
 
       const wrongKey = await post({ messageId: da.messageId, status: 'DELIVERED' }, { key: SMS_KEY });
       expect(wrongKey.status).toBe(401);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueNotices, formatNoticeNumber, ZNoticeNumberPattern, type TNoticeDocument, type TNoticeStageDeps, verifyAccessCode, normaliseAccessCode, generateAccessCode } from '../src/notices/index.ts';
+import { channelPlan, nextChannel } from '../src/dispatch/index.ts';
 import { adminRunner } from './support/admin.ts';
 import { seedApprovedCase } from './support/approved-case.ts';
 import { createTestContext, seedSite, testServices, type TTestContext } from './support/context.ts';
@@ -131,6 +132,23 @@ describe('notice numbers', () => {
     const n = await ctx.db.notice.findUniqueOrThrow({ where: { caseId: c.caseId } });
     expect(n.number).toMatch(/^20\d\d-0001\/TB-PC08-SET$/);
     expect(await ctx.db.auditEntry.count({ where: { entityId: agencyId, action: 'agency.set-notice-details' } })).toBe(1);
+  });
+
+  it('no notice, and no number used, for a capture past its 1-year limitation', async () => {
+    const agencyId = randomUUID();
+    const old = await seedApprovedCase(ctx.db, deps.evidence, { agencyId });
+    await ctx.db.case.update({ where: { id: old.caseId }, data: { firstCapturedAt: new Date(Date.now() - 400 * 86_400_000) } });
+    expect(await issueNotices(deps, [old.caseId])).toEqual([{ kind: 'time-barred' }]);
+    expect(await ctx.db.notice.count({ where: { agencyId } })).toBe(0);
+    expect(await ctx.db.noticeSequence.count({ where: { agencyId } })).toBe(0);
+  });
+
+  it("falls back by the configured order even when the owner's details changed since (the failed channel is not in today's plan)", () => {
+    const owner = { ownerType: 'PERSON' as const, idNumber: '079190001234', email: null, phone: '0903000111', address: '1 Lê Lợi' };
+    const order = ['EMAIL', 'EID', 'SMS', 'POST'] as const;
+    expect(nextChannel(channelPlan(owner, order), 'EMAIL', order)).toEqual({ channel: 'EID', address: '079190001234' });
+    expect(nextChannel(channelPlan(owner, order), 'SMS', order)).toEqual({ channel: 'POST', address: '1 Lê Lợi' });
+    expect(nextChannel(channelPlan(owner, order), 'POST', order)).toBeNull();
   });
 
   it('an owner without e-mail gets the next channel first; a case no longer approved is left alone', async () => {

@@ -62,6 +62,8 @@ export const CASE_MACHINE = new Machine<CaseStatus>({
     { from: 'APPROVED', to: 'NOTICE_ISSUED', by: { stage: QUEUES.notice }, action: 'case.issue-notice' },
     // The first channel confirmed sending (src/dispatch): the 20-day response period starts.
     { from: 'NOTICE_ISSUED', to: 'NOTIFIED', by: { party: 'system' }, action: 'case.notified' },
+    // The only send bounced afterwards (a provider's receipt): not served after all; the next channel's send notifies.
+    { from: 'NOTIFIED', to: 'NOTICE_ISSUED', by: { party: 'system' }, action: 'case.notice-returned' },
     // No response 20 days after sending (Circular 73/2024 Art 24.5): escalated (src/followup).
     { from: 'NOTIFIED', to: 'OVERDUE', by: { party: 'system' }, action: 'case.overdue' },
     // An officer recorded the owner's response (src/followup): the 20-day clock stops, escalations are lifted.

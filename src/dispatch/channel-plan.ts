@@ -30,8 +30,12 @@ export const channelPlan = (owner: TOwnerContact, order: readonly DeliveryChanne
     return address ? [{ channel, address }] : [];
   });
 
-/** The channel to fall back to after `failed`; null when none is left. */
-export const nextChannel = (plan: readonly TChannelAddress[], failed: DeliveryChannel): TChannelAddress | null => {
-  const i = plan.findIndex((p) => p.channel === failed);
-  return i < 0 ? null : (plan[i + 1] ?? null);
+/**
+ * The channel to fall back to after `failed`: the first of the plan that comes after it in
+ * the configured order; null when none is left. By the order, not the plan: the owner's
+ * contact details may have changed since `failed` was planned (it may not be in today's plan).
+ */
+export const nextChannel = (plan: readonly TChannelAddress[], failed: DeliveryChannel, order: readonly DeliveryChannel[]): TChannelAddress | null => {
+  const after = order.indexOf(failed);
+  return plan.find((p) => order.indexOf(p.channel) > after) ?? null;
 };

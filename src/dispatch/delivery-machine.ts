@@ -1,3 +1,4 @@
+import { isPastLimitation } from '../clock/index.ts';
 import type { DeliveryStatus } from '../generated/prisma/enums.ts';
 import { QUEUES } from '../queues/index.ts';
 import { Machine } from '../workflow/index.ts';
@@ -40,4 +41,17 @@ export const DELIVERY_MACHINE = new Machine<DeliveryStatus>({
 });
 
 /** The case states in which the owner still waits to be served the notice (an earlier channel may have failed). */
-export const NOTICE_STILL_DUE: ReadonlySet<string> = new Set(['NOTICE_ISSUED', 'NOTIFIED', 'OVERDUE']);
+const DUE_STATES: ReadonlySet<string> = new Set(['NOTICE_ISSUED', 'NOTIFIED', 'OVERDUE']);
+
+/**
+ * Whether a notice may still go to the owner: the case still waits for it, and its capture
+ * is within the 1-year limitation (Decree 168 Art 4.1) at `now`. Checked again just before
+ * any send, whatever the deadlines task has got round to.
+ */
+export const noticeStillDue = (c: { status: string; firstCapturedAt: Date }, now: Date): boolean => DUE_STATES.has(c.status) && !isPastLimitation(c.firstCapturedAt, now);
+
+/** Why a notice is no longer sent, as its delivery's audit entry and last error say it. */
+export const standDownReason = (c: { status: string; firstCapturedAt: Date }, now: Date): string =>
+  isPastLimitation(c.firstCapturedAt, now)
+    ? 'the 1-year limitation of the capture has passed (Decree 168 Art 4.1): the notice is no longer sent'
+    : `the case is ${c.status}: the notice is no longer sent`;

@@ -29,6 +29,7 @@ export type TDeliveryRow = {
       id: string;
       status: string;
       plate: string;
+      firstCapturedAt: Date;
       owner: (TOwnerContact & { name: string }) | null;
       detectingAgency: { name: string } | null;
     };
@@ -59,6 +60,7 @@ export const loadDeliveries = (db: TDb | TTx, where: { ids: readonly string[] } 
               id: true,
               status: true,
               plate: true,
+              firstCapturedAt: true,
               owner: { select: { ownerType: true, name: true, idNumber: true, email: true, phone: true, address: true } },
               detectingAgency: { select: { name: true } },
             },
@@ -118,6 +120,31 @@ export const recordNoticeSent = async (tx: TTx, d: TDeliveryRow, at: Date, calen
   return true;
 };
 
+/**
+ * A bounce reported after the send: if no other channel has served the notice, it was not
+ * served after all. The 20-day response period, which ran from that send, is cleared and
+ * the case goes back to NOTICE_ISSUED (audited), so the next channel's send starts the
+ * period afresh and nothing escalates on a notice the owner never had.
+ */
+export const returnNotice = async (tx: TTx, d: TDeliveryRow, actor: string, at: Date): Promise<boolean> => {
+  const cleared = await tx.$queryRaw<{ id: string }[]>`
+    UPDATE notice n SET sent_at = NULL, response_due_at = NULL, updated_at = now()
+    WHERE n.id = ${d.notice.id}::uuid AND n.sent_at IS NOT NULL
+      AND EXISTS (SELECT 1 FROM "case" c WHERE c.id = n.case_id AND c.status = 'NOTIFIED')
+      AND NOT EXISTS (SELECT 1 FROM delivery o WHERE o.notice_id = n.id AND o.id <> ${d.id}::uuid AND o.status IN ('SENT', 'DELIVERED'))
+    RETURNING n.id::text`;
+  if (cleared.length === 0) return false;
+  await moveEntities(tx, CASE_MACHINE, {
+    path: ['NOTIFIED', 'NOTICE_ISSUED'],
+    rows: [d.notice.case],
+    id: (c) => c.id,
+    actor,
+    at,
+    why: () => ({ reason: `the ${d.channel} delivery bounced after it was sent: the notice was not served`, data: { noticeId: d.notice.id, number: d.notice.number, deliveryId: d.id } }),
+  });
+  return true;
+};
+
 export type TFallback = { kind: 'next'; channel: DeliveryChannel; deliveryId: string } | { kind: 'exists'; channel: DeliveryChannel } | { kind: 'none' };
 
 /**
@@ -128,8 +155,10 @@ export type TFallback = { kind: 'next'; channel: DeliveryChannel; deliveryId: st
  */
 export const fallBack = async (tx: TTx, d: TDeliveryRow, channels: readonly DeliveryChannel[], actor: string, at: Date): Promise<TFallback> => {
   const owner = d.notice.case.owner;
-  const next = owner ? nextChannel(channelPlan(owner, channels), d.channel) : null;
+  const next = owner ? nextChannel(channelPlan(owner, channels), d.channel, channels) : null;
   if (!next) {
+    // The case's row first, as every writer of its chain does: appending beside a move of the case would fork its audit chain.
+    await tx.$queryRaw`SELECT 1 FROM "case" WHERE id = ${d.notice.case.id}::uuid FOR UPDATE`;
     await appendAudit(tx, {
       actor,
       entityType: 'case',

@@ -10,7 +10,7 @@ import type { ContentStore } from '../storage/index.ts';
 import { moveSql } from '../workflow/index.ts';
 import type { TChannelSender, TOutgoing, TSendResult } from './channel.ts';
 import { fallBack, loadDeliveries, moveDelivery, recordSentWave, type TDeliveryRow, type TSentItem } from './delivery-records.ts';
-import { DELIVERY_MACHINE, NOTICE_STILL_DUE } from './delivery-machine.ts';
+import { DELIVERY_MACHINE, noticeStillDue, standDownReason } from './delivery-machine.ts';
 
 export type TDispatchDeps = {
   db: TDb;
@@ -46,7 +46,7 @@ export class DeliveryWaits extends Error {
   }
 }
 
-export type TDispatchOutcome = { kind: 'sent' | 'queued' | 'bounced' | 'failed' | 'unknown' | 'in-flight' | 'already-taken' | 'already-done' | 'missing' | 'lost-race' };
+export type TDispatchOutcome = { kind: 'sent' | 'queued' | 'bounced' | 'failed' | 'unknown' | 'in-flight' | 'already-taken' | 'already-done' | 'missing' | 'lost-race' | 'stood-down' };
 
 /** Runs `write` up to three times (0.2 s, then 1 s apart) before its error stands. */
 const persist = async <T>(write: () => Promise<T>): Promise<T> => {
@@ -222,7 +222,7 @@ export const dispatchStage = (deps: TDispatchDeps): TStage => {
    */
   const standDown = async (d: TDeliveryRow): Promise<TItemOutcome> => {
     const at = now();
-    const reason = `the case is ${d.notice.case.status}: the notice is no longer sent`;
+    const reason = standDownReason(d.notice.case, at);
     const moved = await deps.db.$transaction((tx: TTx) =>
       moveDelivery(tx, d, { from: 'PENDING', to: 'FAILED', reason, at, set: { last_error: ['text', () => reason], failed_at: ['timestamptz', () => at] } }),
     );
@@ -238,7 +238,7 @@ export const dispatchStage = (deps: TDispatchDeps): TStage => {
       return giveUp(d, 'UNKNOWN', 'SENDING', `still SENDING since ${d.sendingAt?.toISOString() ?? '?'}: the worker was lost mid-send; not sent again`);
     }
     if (d.status !== 'PENDING') return { kind: 'already-done' };
-    if (!NOTICE_STILL_DUE.has(d.notice.case.status)) return standDown(d);
+    if (!noticeStillDue(d.notice.case, now())) return standDown(d);
     if (d.channel === 'POST') {
       // The daily print batch takes it from here (post-batch.ts).
       const moved = await deps.db.$transaction((tx: TTx) => moveDelivery(tx, d, { from: 'PENDING', to: 'QUEUED' }));

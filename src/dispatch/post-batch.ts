@@ -6,7 +6,7 @@ import type { TMetrics } from '../metrics/index.ts';
 import type { ContentStore } from '../storage/index.ts';
 import { moveEntities } from '../workflow/index.ts';
 import { loadDeliveries, recordNoticeSent, type TDeliveryRow } from './delivery-records.ts';
-import { DELIVERY_MACHINE, NOTICE_STILL_DUE } from './delivery-machine.ts';
+import { DELIVERY_MACHINE, noticeStillDue, standDownReason } from './delivery-machine.ts';
 
 export type TPostBatchDeps = { db: TDb; notices: ContentStore; calendar: CalendarCache; metrics?: Pick<TMetrics, 'deliveries'>; now?: () => Date };
 
@@ -57,9 +57,8 @@ const filesOf = (deps: TPostBatchDeps, b: { id: string; day: string; count: numb
   manifestPath: deps.notices.pathOf(b.manifestSha256),
 });
 
-const standDown = (deps: TPostBatchDeps, rows: readonly TDeliveryRow[]) => {
-  const at = (deps.now ?? (() => new Date()))();
-  const reason = (d: TDeliveryRow) => `the case is ${d.notice.case.status}: the notice is no longer sent`;
+const standDown = (deps: TPostBatchDeps, rows: readonly TDeliveryRow[], at: Date) => {
+  const reason = (d: TDeliveryRow) => standDownReason(d.notice.case, at);
   return deps.db.$transaction((tx: TTx) =>
     moveEntities(tx, DELIVERY_MACHINE, {
       path: ['QUEUED', 'FAILED'],
@@ -94,15 +93,20 @@ export const makePostBatch = async (deps: TPostBatchDeps, day: TDay = vietnamDat
   const byId = new Map((await loadDeliveries(deps.db, { ids: queued.map((q) => q.id) })).map((d) => [d.id, d]));
   const ready = queued.map((q) => byId.get(q.id)!).filter((d) => d.status === 'QUEUED' && d.notice.pdfSha256);
   // A case resolved or time-barred since its delivery was queued needs no letter: not printed, audited why.
-  const moot = ready.filter((d) => !NOTICE_STILL_DUE.has(d.notice.case.status));
-  if (moot.length > 0) await standDown(deps, moot);
-  const rows = ready.filter((d) => NOTICE_STILL_DUE.has(d.notice.case.status));
+  const at = (deps.now ?? (() => new Date()))();
+  const moot = ready.filter((d) => !noticeStillDue(d.notice.case, at));
+  if (moot.length > 0) await standDown(deps, moot, at);
+  const rows = ready.filter((d) => noticeStillDue(d.notice.case, at));
   if (rows.length === 0) return { kind: 'empty', day };
   const files = await mergePdfs(deps, day, rows);
   const [pdfSha256, manifestSha256] = [await deps.notices.put(files.pdf), await deps.notices.put(files.manifest)];
   const calendar = await deps.calendar.get();
-  const at = (deps.now ?? (() => new Date()))();
   const made = await deps.db.$transaction(async (tx: TTx) => {
+    // The cases again, locked: one resolved while the PDFs were merged must not be printed.
+    const ids = [...new Set(rows.map((d) => d.notice.case.id))].sort();
+    const now = await tx.$queryRaw<{ id: string; status: string; firstCapturedAt: Date }[]>`
+      SELECT id::text, status::text, first_captured_at AS "firstCapturedAt" FROM "case" WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE`;
+    if (now.some((c) => !noticeStillDue(c, at))) throw new Error(`post batch ${day}: a case was resolved while the batch was made; run it again`);
     const [batch] = await tx.$queryRaw<{ id: string }[]>`
       INSERT INTO post_batch (id, day, pdf_sha256, manifest_sha256, count)
       VALUES (gen_random_uuid(), ${day}, ${pdfSha256}, ${manifestSha256}, ${rows.length})

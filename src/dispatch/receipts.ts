@@ -3,7 +3,7 @@ import type { TDb, TTx } from '../db/index.ts';
 import type { DeliveryChannel } from '../generated/prisma/enums.ts';
 import type { TMetrics } from '../metrics/index.ts';
 import { AppError } from '../shared/app-error.ts';
-import { fallBack, loadDeliveries, moveDelivery } from './delivery-records.ts';
+import { fallBack, loadDeliveries, moveDelivery, returnNotice } from './delivery-records.ts';
 
 /** A provider's delivery receipt: what became of a message it took (our message id, the Idempotency-Key it was sent with). */
 export const ZDeliveryReceipt = z
@@ -35,6 +35,8 @@ export const applyReceipt = async (deps: TReceiptDeps, channel: DeliveryChannel,
   const [d] = await loadDeliveries(deps.db, { ids: [found.id] });
   if (!d) throw new AppError('NOT_FOUND', `no ${channel} delivery with message id ${r.messageId}`);
   if (d.status === r.status) return { deliveryId: d.id, status: r.status, duplicate: true };
+  // The provider answered before our record of the send committed: it is to try again shortly, not to drop the receipt.
+  if (d.status === 'SENDING') throw new AppError('BUSY', 'the send is still being recorded; send the receipt again', { retryAfter: 5, details: { status: d.status } });
   if (d.status !== 'SENT') throw new AppError('CONFLICT', `the delivery is ${d.status}; a receipt applies to a SENT one`, { details: { status: d.status } });
   const at = r.at ? new Date(r.at) : (deps.now ?? (() => new Date()))();
   const actor = `provider:${channel}`;
@@ -43,7 +45,10 @@ export const applyReceipt = async (deps: TReceiptDeps, channel: DeliveryChannel,
       r.status === 'DELIVERED'
         ? await moveDelivery(tx, d, { from: 'SENT', to: 'DELIVERED', actor, at, set: { delivered_at: ['timestamptz', () => at] } })
         : await moveDelivery(tx, d, { from: 'SENT', to: 'BOUNCED', actor, at, reason: r.reason ?? 'bounced', set: { failed_at: ['timestamptz', () => at], last_error: ['text', () => r.reason ?? 'bounced'] } });
-    if (ok && r.status === 'BOUNCED') await fallBack(tx, d, deps.channels, actor, at);
+    if (ok && r.status === 'BOUNCED') {
+      await fallBack(tx, d, deps.channels, actor, at);
+      await returnNotice(tx, d, actor, at);
+    }
     return ok;
   });
   if (!moved) throw new AppError('CONFLICT', 'the delivery changed meanwhile; send the receipt again');

@@ -3,8 +3,12 @@ import { PERIODS } from '../clock/index.ts';
 import type { TDb } from '../db/index.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 
-/** States of a case on its way to a notice: the 10-day limit (Circular 73/2024 Art 24.1) runs for them. */
-export const PRE_NOTICE = ['DETECTED', 'OWNER_RESOLVED', 'FINE_ASSESSED', 'PENDING_REVIEW', 'ESCALATED_REVIEW', 'QA_REVIEW', 'APPROVED'] as const;
+/**
+ * States of a case whose notice has not reached the owner yet: the 10-day limit (Circular
+ * 73/2024 Art 24.1) is about sending, so a notice issued but still in dispatch (SMTP down,
+ * waiting for the print batch) counts too.
+ */
+export const PRE_NOTICE = ['DETECTED', 'OWNER_RESOLVED', 'FINE_ASSESSED', 'PENDING_REVIEW', 'ESCALATED_REVIEW', 'QA_REVIEW', 'APPROVED', 'NOTICE_ISSUED'] as const;
 
 export type TNoticeLimitCase = {
   id: string;

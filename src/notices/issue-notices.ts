@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/index.ts';
-import { vietnamDate, type CalendarCache } from '../clock/index.ts';
+import { isPastLimitation, vietnamDate, type CalendarCache } from '../clock/index.ts';
 import type { TDb, TTx } from '../db/index.ts';
 import { CASE_MACHINE } from '../cases/index.ts';
 import { channelPlan, DELIVERY_MACHINE, deliveryMessageId } from '../dispatch/index.ts';
@@ -26,7 +26,7 @@ export type TNoticeStageDeps = {
   now?: () => Date;
 };
 
-export type TNoticeOutcome = { kind: 'issued'; number: string } | { kind: 'already-issued' } | { kind: 'not-approved' } | { kind: 'missing' };
+export type TNoticeOutcome = { kind: 'issued'; number: string } | { kind: 'already-issued' } | { kind: 'not-approved' } | { kind: 'time-barred' } | { kind: 'missing' };
 
 type TNumbered = { id: string; number: string; issuedAt: Date; language: string };
 
@@ -103,7 +103,11 @@ const issueOne = async (deps: TNoticeStageDeps, c: TNoticeCase | undefined): Pro
   if (!c) return { kind: 'missing' };
   if (c.status !== 'APPROVED') return c.notice?.pdfSha256 ? { kind: 'already-issued' } : { kind: 'not-approved' };
   if (!c.owner || !c.detectingAgency) throw new Error(`case ${c.id}: approved without an owner or a detecting agency`);
-  const numbered = c.notice ?? (await numberNotice(deps.db, c, (deps.now ?? (() => new Date()))()));
+  const now = (deps.now ?? (() => new Date()))();
+  // Past the limitation the capture founds no sanction (Decree 168 Art 4.1): no notice, whatever
+  // the deadlines task (which moves the case to TIME_BARRED) has got round to.
+  if (isPastLimitation(c.firstCapturedAt, now)) return { kind: 'time-barred' };
+  const numbered = c.notice ?? (await numberNotice(deps.db, c, now));
   if (!numbered) return { kind: 'not-approved' };
   // A fresh code on every attempt: only the attempt that records its PDF keeps its hash.
   const code = generateAccessCode();
@@ -117,8 +121,10 @@ const issueOne = async (deps: TNoticeStageDeps, c: TNoticeCase | undefined): Pro
   try {
     return (await recordIssued(deps, c, numbered, { sha256, bytes: bytes.length }, codeHash)) ? { kind: 'issued', number: numbered.number } : { kind: 'already-issued' };
   } catch (err) {
-    if (err instanceof LeftApproved) return { kind: 'not-approved' };
-    throw err;
+    if (!(err instanceof LeftApproved)) throw err;
+    // Numbered, but the case left APPROVED before its PDF was recorded: the number stays used, and says why.
+    await appendAudit(deps.db, { actor: 'system:notice', entityType: 'notice', entityId: numbered.id, action: 'notice.void', reason: 'the case left APPROVED before the notice was issued', data: { caseId: c.id, number: numbered.number } });
+    return { kind: 'not-approved' };
   }
 };
 
