@@ -134,6 +134,22 @@ describe('notice numbers', () => {
     expect(await ctx.db.auditEntry.count({ where: { entityId: agencyId, action: 'agency.set-notice-details' } })).toBe(1);
   });
 
+  it("an owner who asked for English gets notices in English (recorded by an operator, audited; imports leave it alone)", async () => {
+    const admin = adminRunner(() => ({ db: ctx.db, services }));
+    const c = await seedApprovedCase(ctx.db, deps.evidence, { owner: { idNumber: '079190005555', name: 'John Smith' } });
+    const set = await admin('registry', 'owner-language', '079190005555', '--language', 'en');
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stdout).toContain('John Smith: notices in en');
+    expect((await admin('registry', 'owner-language', '079190005555', '--language', 'fr')).code).not.toBe(0);
+    expect((await admin('registry', 'owner-language', '000000000000', '--language', 'en')).stderr).toMatch(/no person owner/);
+    let rendered: TNoticeDocument | undefined;
+    await issueNotices({ ...deps, render: async (doc) => ((rendered = doc), textRender(doc)) }, [c.caseId]);
+    expect((await ctx.db.notice.findUniqueOrThrow({ where: { caseId: c.caseId } })).language).toBe('en');
+    expect(rendered?.language).toBe('en');
+    expect(rendered?.issuer.signerTitle).toBe('FOR THE HEAD OF DIVISION\nDEPUTY HEAD OF DIVISION');
+    expect(await ctx.db.auditEntry.count({ where: { entityId: c.ownerId, action: 'owner.notice-language' } })).toBe(1);
+  });
+
   it('no notice, and no number used, for a capture past its 1-year limitation', async () => {
     const agencyId = randomUUID();
     const old = await seedApprovedCase(ctx.db, deps.evidence, { agencyId });

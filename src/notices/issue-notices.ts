@@ -51,11 +51,13 @@ const numberNotice = (db: TDb, c: TNoticeCase, at: Date): Promise<TNumbered | nu
       RETURNING last`;
     const number = formatNoticeNumber(agency.noticeNumberPattern ?? DEFAULT_NOTICE_NUMBER_PATTERN, { seq: seq!.last, year, code: agency.code });
     const id = randomUUID();
+    // In the owner's language, fixed with the number: a later change of preference does not rewrite an issued notice.
+    const language = c.owner?.noticeLanguage === 'en' ? 'en' : 'vi';
     await tx.$executeRaw`
-      INSERT INTO notice (id, case_id, agency_id, year, seq, number, issued_at)
-      VALUES (${id}::uuid, ${c.id}::uuid, ${agency.id}::uuid, ${year}, ${seq!.last}, ${number}, ${at})`;
+      INSERT INTO notice (id, case_id, agency_id, year, seq, number, issued_at, language)
+      VALUES (${id}::uuid, ${c.id}::uuid, ${agency.id}::uuid, ${year}, ${seq!.last}, ${number}, ${at}, ${language})`;
     await appendAudit(tx, { actor: 'system:notice', entityType: 'notice', entityId: id, action: 'notice.number', data: { caseId: c.id, number, agency: agency.code, year, seq: seq!.last } });
-    return { id, number, issuedAt: at, language: 'vi' };
+    return { id, number, issuedAt: at, language };
   });
 
 class LeftApproved extends Error {}

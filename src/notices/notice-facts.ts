@@ -31,7 +31,7 @@ export type TNoticeCase = {
   points: number | null;
   handlingUnit: string | null;
   registrySnapshot: unknown;
-  owner: { ownerType: 'PERSON' | 'ORGANISATION'; name: string; idNumber: string; address: string; email: string | null; phone: string | null } | null;
+  owner: { ownerType: 'PERSON' | 'ORGANISATION'; name: string; idNumber: string; address: string; email: string | null; phone: string | null; noticeLanguage: string } | null;
   site: { name: string; address: string; province: string };
   detectingAgency: { id: string; code: string; name: string; kind: string; provinceCode: string | null; parentName: string | null; noticeNumberPattern: string | null } | null;
   handlingAgency: { name: string; address: string | null; phone: string | null } | null;
@@ -57,7 +57,7 @@ export const loadNoticeCases = (db: TDb, ids: readonly string[]): Promise<TNotic
       points: true,
       handlingUnit: true,
       registrySnapshot: true,
-      owner: { select: { ownerType: true, name: true, idNumber: true, address: true, email: true, phone: true } },
+      owner: { select: { ownerType: true, name: true, idNumber: true, address: true, email: true, phone: true, noticeLanguage: true } },
       site: { select: { name: true, address: true, province: true } },
       detectingAgency: { select: { id: true, code: true, name: true, kind: true, provinceCode: true, parentName: true, noticeNumberPattern: true } },
       handlingAgency: { select: { name: true, address: true, phone: true } },

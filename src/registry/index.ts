@@ -11,3 +11,4 @@ export { backfillOwnerProvinceCodes } from './backfill-owner-codes.ts';
 export { ownerFacts } from './owner-facts.ts';
 export type { TOwnerFacts } from './owner-facts.ts';
 export { timedRegistry } from './timed-registry.ts';
+export { NOTICE_LANGUAGES, setOwnerNoticeLanguage, ZOwnerLanguage } from './owner-language.ts';

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { CSV_COLUMNS, importRegistryCsv } from '../../registry/index.ts';
+import { Option } from 'commander';
+import { CSV_COLUMNS, importRegistryCsv, NOTICE_LANGUAGES, setOwnerNoticeLanguage } from '../../registry/index.ts';
 import { AppError } from '../../shared/app-error.ts';
 import type { TCommandGroup } from '../deps.ts';
 import { readInputFile } from '../input-file.ts';
@@ -19,5 +20,16 @@ export const registryCommands: TCommandGroup = (program, deps) => {
       }
       const { owners: o, registrations: r } = report;
       deps.out(`${report.rows} rows: owners ${o.created} new, ${o.updated} updated, ${o.unchanged} unchanged; registrations ${r.created} new, ${r.updated} updated, ${r.unchanged} unchanged`);
+    });
+
+  registry
+    .command('owner-language')
+    .description("the language an owner's notices are written in, as the owner asked (audited; imports leave it alone)")
+    .argument('<id-number>', 'citizen id (CCCD) or, with --organisation, tax code')
+    .addOption(new Option('--language <lang>', 'notice language').choices(NOTICE_LANGUAGES).makeOptionMandatory())
+    .option('--organisation', 'the owner is an organisation')
+    .action(async (idNumber: string, o: { language: (typeof NOTICE_LANGUAGES)[number]; organisation?: boolean }) => {
+      const owner = await setOwnerNoticeLanguage(deps, { ownerType: o.organisation ? 'ORGANISATION' : 'PERSON', idNumber, language: o.language });
+      deps.out(`owner ${owner.name}: notices in ${owner.noticeLanguage}`);
     });
 };
