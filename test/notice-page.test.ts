@@ -324,9 +324,9 @@ describe('the officers see the notice and its deliveries', () => {
     expect(view.responses).toEqual([expect.objectContaining({ kind: 'DRIVER_IDENTIFIED', driverName: 'Phạm Văn Dũng', officer: { username: officer.username, fullName: 'Lê Văn Cường' } })]);
     expect(view.escalations).toEqual([expect.objectContaining({ target: 'VEHICLE_REGISTRATION', status: 'SENT', attempts: 1 })]);
     const html = await (await fetch(`${api.baseUrl}/review/cases/${c.caseId}`, { headers: { ...officerA, accept: 'text/html' } })).text();
-    expect(html).toContain(text('pages', 'response.DRIVER_IDENTIFIED'));
+    expect(html).toContain(text('followup', 'kind.DRIVER_IDENTIFIED'));
     expect(html).toContain('Phạm Văn Dũng');
-    expect(html).toContain(text('pages', 'escalation.VEHICLE_REGISTRATION'));
+    expect(html).toContain(text('followup', 'target.VEHICLE_REGISTRATION'));
   });
 
   it('the OpenAPI document lists the notice download', async () => {

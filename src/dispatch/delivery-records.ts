@@ -7,7 +7,7 @@ import { Prisma } from '../generated/prisma/client.ts';
 import { noticesSentSql } from '../notices/notice-sent.ts';
 import type { DeliveryChannel, DeliveryStatus } from '../generated/prisma/enums.ts';
 import { enterSql, moveEntities, moveSql, type TSetColumn } from '../workflow/index.ts';
-import { channelPlan, nextChannel, type TOwnerContact } from './channel-plan.ts';
+import { channelPlan, nextChannel, type TChannelAddress, type TOwnerContact } from './channel-plan.ts';
 import { DELIVERY_MACHINE } from './delivery-machine.ts';
 
 /** What the dispatch stage, the print batch and the operator read of a delivery. */
@@ -169,11 +169,30 @@ export const fallBack = async (tx: TTx, d: TDeliveryRow, channels: readonly Deli
     });
     return { kind: 'none' };
   }
-  const row = { id: randomUUID(), ...next };
+  const deliveryId = await planDelivery(tx, { id: d.notice.id, number: d.notice.number }, next, {
+    actor,
+    at,
+    why: { reason: `fallback after ${d.channel}`, data: { after: d.channel, afterDeliveryId: d.id } },
+  });
+  return deliveryId ? { kind: 'next', channel: next.channel, deliveryId } : { kind: 'exists', channel: next.channel };
+};
+
+/**
+ * Plans a notice's delivery on a channel: the row in PENDING with its first audit entry and
+ * its outbox row to the dispatch stage, in one statement. At most one per notice and channel:
+ * planned twice, the second changes nothing (answers null).
+ */
+export const planDelivery = async (
+  tx: TTx,
+  notice: { id: string; number: string },
+  to: TChannelAddress,
+  o: { actor?: string; at?: Date; why?: { reason?: string; data?: Record<string, unknown> } } = {},
+): Promise<string | null> => {
+  const row = { id: randomUUID(), ...to };
   const created = await tx.$queryRaw<{ id: string }[]>`
     WITH d AS (
       INSERT INTO delivery (id, notice_id, channel, address, message_id)
-      VALUES (${row.id}::uuid, ${d.notice.id}::uuid, ${next.channel}::"DeliveryChannel", ${next.address}, ${deliveryMessageId(row.id)})
+      VALUES (${row.id}::uuid, ${notice.id}::uuid, ${to.channel}::"DeliveryChannel", ${to.address}, ${deliveryMessageId(row.id)})
       ON CONFLICT (notice_id, channel) DO NOTHING
       RETURNING id, status
     )${enterSql(DELIVERY_MACHINE, {
@@ -181,12 +200,12 @@ export const fallBack = async (tx: TTx, d: TDeliveryRow, channels: readonly Deli
       rows: [row],
       id: (x) => x.id,
       state: () => 'PENDING',
-      actor: () => actor,
-      at,
-      why: () => ({ reason: `fallback after ${d.channel}`, data: { noticeId: d.notice.id, number: d.notice.number, channel: next.channel, after: d.channel, afterDeliveryId: d.id } }),
+      ...(o.actor ? { actor: () => o.actor! } : {}),
+      ...(o.at ? { at: o.at } : {}),
+      why: () => ({ reason: o.why?.reason ?? null, data: { noticeId: notice.id, number: notice.number, channel: to.channel, ...o.why?.data } }),
     })}
     SELECT id::text FROM d`;
-  return created.length ? { kind: 'next', channel: next.channel, deliveryId: row.id } : { kind: 'exists', channel: next.channel };
+  return created.length ? row.id : null;
 };
 
 export type TSentItem = { d: TDeliveryRow; providerMessageId: string | null };

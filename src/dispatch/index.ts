@@ -2,7 +2,7 @@ export { channelPlan, nextChannel } from './channel-plan.ts';
 export type { TChannelAddress, TOwnerContact } from './channel-plan.ts';
 export type { TChannelSender, TOutgoing, TSendResult } from './channel.ts';
 export { DELIVERY_MACHINE } from './delivery-machine.ts';
-export { deliveryMessageId, loadDeliveries } from './delivery-records.ts';
+export { loadDeliveries, planDelivery } from './delivery-records.ts';
 export type { TDeliveryRow } from './delivery-records.ts';
 export { DeliveryWaits, dispatchStage } from './dispatch-stage.ts';
 export type { TDispatchDeps, TDispatchOutcome } from './dispatch-stage.ts';

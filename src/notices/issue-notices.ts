@@ -3,10 +3,10 @@ import { appendAudit } from '../audit/index.ts';
 import { isPastLimitation, vietnamDate, type CalendarCache } from '../clock/index.ts';
 import type { TDb, TTx } from '../db/index.ts';
 import { CASE_MACHINE } from '../cases/index.ts';
-import { channelPlan, DELIVERY_MACHINE, deliveryMessageId } from '../dispatch/index.ts';
+import { channelPlan, planDelivery } from '../dispatch/index.ts';
 import type { DeliveryChannel } from '../generated/prisma/enums.ts';
 import type { ContentStore } from '../storage/index.ts';
-import { enterSql, moveEntities } from '../workflow/index.ts';
+import { moveEntities } from '../workflow/index.ts';
 import { generateAccessCode, hashAccessCode } from './access-code.ts';
 import type { TNoticeDocument } from './notice-document.ts';
 import { loadNoticeCases, noticeDocument, type TNoticeCase } from './notice-facts.ts';
@@ -82,21 +82,7 @@ const recordIssued = async (deps: TNoticeStageDeps, c: TNoticeCase, n: TNumbered
       why: () => ({ data: { noticeId: n.id, number: n.number, pdfSha256: pdf.sha256 } }),
     });
     if (!moved.has(c.id)) throw new LeftApproved();
-    const delivery = { id: randomUUID(), ...first };
-    await tx.$queryRaw`
-      WITH d AS (
-        INSERT INTO delivery (id, notice_id, channel, address, message_id)
-        VALUES (${delivery.id}::uuid, ${n.id}::uuid, ${first.channel}::"DeliveryChannel", ${first.address}, ${deliveryMessageId(delivery.id)})
-        ON CONFLICT (notice_id, channel) DO NOTHING
-        RETURNING id, status
-      )${enterSql(DELIVERY_MACHINE, {
-        cte: 'd',
-        rows: [delivery],
-        id: (d) => d.id,
-        state: () => 'PENDING',
-        why: (d) => ({ data: { noticeId: n.id, number: n.number, channel: d.channel } }),
-      })}
-      SELECT id FROM d`;
+    await planDelivery(tx, n, first);
     return true;
   });
 };

@@ -1,21 +1,9 @@
-import PDFDocument from 'pdfkit';
 import { CalendarCache } from '../../src/clock/index.ts';
 import type { TDb } from '../../src/db/index.ts';
 import { issueNotices, type TNoticeDocument } from '../../src/notices/index.ts';
 import type { ContentStore } from '../../src/storage/index.ts';
 import { seedApprovedCase, type TApprovedCase, type TApprovedCaseOptions } from './approved-case.ts';
-
-/** A small valid PDF naming the notice (the real renderer is src/notices' own; these tests are about the page). */
-export const tinyNoticePdf = (doc: TNoticeDocument): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const pdf = new PDFDocument({ size: 'A4', info: { CreationDate: new Date(0) } });
-    const chunks: Buffer[] = [];
-    pdf.on('data', (c: Buffer) => chunks.push(c));
-    pdf.on('end', () => resolve(Buffer.concat(chunks)));
-    pdf.on('error', reject);
-    pdf.fontSize(14).text(`Notice ${doc.number}`);
-    pdf.end();
-  });
+import { testNoticePdf } from './dispatch-notice.ts';
 
 export type TIssuedNotice = TApprovedCase & { number: string; code: string; qrPath: string };
 
@@ -37,7 +25,7 @@ export const seedIssuedNotice = async (db: TDb, stores: { evidence: ContentStore
       channels: ['EMAIL', 'EID', 'POST'],
       render: (doc) => {
         printed = doc.access;
-        return tinyNoticePdf(doc);
+        return testNoticePdf(doc);
       },
     },
     [seeded.caseId],
