@@ -43,6 +43,8 @@ describe('notice numbers', () => {
     expect(ZNoticeNumberPattern.safeParse('{seq:6}/{year}/TB-{agency}').success).toBe(false);
     expect(ZNoticeNumberPattern.safeParse('{seq:6}/TB-{code}').success).toBe(false);
     expect(ZNoticeNumberPattern.safeParse('{seq:6}/{year}/TB-{code}').success).toBe(true);
+    expect(ZNoticeNumberPattern.safeParse('{year}-{code}{seq:4}').success).toBe(false);
+    expect(ZNoticeNumberPattern.safeParse('{year}/TB{code}-{seq}').success).toBe(false);
   });
 
   it('access codes: random, typed loosely, verified against their hash only', async () => {

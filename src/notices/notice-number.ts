@@ -23,7 +23,9 @@ export const ZNoticeNumberPattern = z
   .regex(/^[\p{L}\p{N}{}:/\-._ ]+$/u, 'letters, digits, spaces and / - . _ only, with {seq}, {seq:N}, {year}, {code}')
   .refine((p) => (p.match(/\{seq(?::\d{1,2})?\}/g) ?? []).length === 1, 'must hold {seq} or {seq:N} exactly once')
   .refine((p) => p.replace(TOKEN, '').indexOf('{') < 0, 'unknown {…} token: use {seq}, {seq:N}, {year}, {code}')
-  .refine((p) => p.includes('{year}') && p.includes('{code}'), 'must hold {year} and {code}: a notice number is unique across years and agencies');
+  .refine((p) => p.includes('{year}') && p.includes('{code}'), 'must hold {year} and {code}: a notice number is unique across years and agencies')
+  // `{code}{seq}` would make PC08 + 1 and PC081 + … the same number: tokens stand apart.
+  .refine((p) => !/\}\{|\}[\p{L}\p{N}]|[\p{L}\p{N}]\{/u.test(p), 'separate each {…} token from its neighbours with / - . _ or a space');
 
 export const formatNoticeNumber = (pattern: string, v: { seq: number; year: number; code: string }): string =>
   pattern.replace(TOKEN, (_, token: string, width: string | undefined) => {
