@@ -58,8 +58,8 @@ describe('post: the daily print batch', () => {
     const csv = readFileSync(services.noticeFiles().pathOf(batch.manifestSha256), 'utf8');
     expect(csv.split('\r\n')).toEqual([
       '\uFEFFnumber,owner,address,plate,pages,delivery_id',
-      `${a.number},"Nguyễn Văn ""An"", Jr","7 Hàng Bài, Phường Hoàn Kiếm, Hà Nội",51F12345,1-${pa},${a.deliveryId}`,
-      `${b.number},Lê Thị Hồng,"12 Lê Lợi, Phường Bến Thành, TP. Hồ Chí Minh",51F12345,${pa + 1}-${pa + pb},${b.deliveryId}`,
+      `${a.number},"Nguyễn Văn ""An"", Jr","7 Hàng Bài, Phường Hoàn Kiếm, Hà Nội",51F-123.45,1-${pa},${a.deliveryId}`,
+      `${b.number},Lê Thị Hồng,"12 Lê Lợi, Phường Bến Thành, TP. Hồ Chí Minh",51F-123.45,${pa + 1}-${pa + pb},${b.deliveryId}`,
       '',
     ]);
 

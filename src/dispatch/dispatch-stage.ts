@@ -10,6 +10,7 @@ import type { ContentStore } from '../storage/index.ts';
 import { moveSql } from '../workflow/index.ts';
 import type { TChannelSender, TOutgoing, TSendResult } from './channel.ts';
 import { fallBack, loadDeliveries, moveDelivery, recordSentWave, type TDeliveryRow, type TSentItem } from './delivery-records.ts';
+import { displayPlate } from '../plates/index.ts';
 import { DELIVERY_MACHINE, noticeStillDue, standDownReason } from './delivery-machine.ts';
 
 export type TDispatchDeps = {
@@ -258,7 +259,7 @@ export const dispatchStage = (deps: TDispatchDeps): TStage => {
       address: d.address,
       notice: { number: d.notice.number, language: d.notice.language, pdf: await buffer(deps.notices.read(d.notice.pdfSha256)), url: `${deps.publicBaseUrl.replace(/\/$/, '')}${noticePath(d.notice.number)}` },
       owner: { name: d.notice.case.owner?.name ?? '' },
-      plate: d.notice.case.plate,
+      plate: displayPlate(d.notice.case.plate),
       agency: d.notice.case.detectingAgency?.name ?? '',
     };
   };

@@ -6,6 +6,7 @@ import type { TMetrics } from '../metrics/index.ts';
 import type { ContentStore } from '../storage/index.ts';
 import { moveEntities } from '../workflow/index.ts';
 import { loadDeliveries, recordNoticeSent, type TDeliveryRow } from './delivery-records.ts';
+import { displayPlate } from '../plates/index.ts';
 import { DELIVERY_MACHINE, noticeStillDue, standDownReason } from './delivery-machine.ts';
 
 export type TPostBatchDeps = { db: TDb; notices: ContentStore; calendar: CalendarCache; metrics?: Pick<TMetrics, 'deliveries'>; now?: () => Date };
@@ -46,7 +47,7 @@ const mergePdfs = async (deps: TPostBatchDeps, day: TDay, rows: readonly TDelive
     const pages = await merged.copyPages(source, source.getPageIndices());
     const firstPage = merged.getPageCount() + 1;
     for (const p of pages) merged.addPage(p);
-    manifest.push({ number: d.notice.number, owner: d.notice.case.owner?.name ?? '', address: d.address, plate: d.notice.case.plate, firstPage, lastPage: merged.getPageCount(), deliveryId: d.id });
+    manifest.push({ number: d.notice.number, owner: d.notice.case.owner?.name ?? '', address: d.address, plate: displayPlate(d.notice.case.plate), firstPage, lastPage: merged.getPageCount(), deliveryId: d.id });
   }
   return { pdf: Buffer.from(await merged.save({ useObjectStreams: false })), manifest: manifestCsv(manifest) };
 };
