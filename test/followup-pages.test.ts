@@ -1,11 +1,11 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addOfficer } from '../src/accounts/index.ts';
 import { CalendarCache } from '../src/clock/index.ts';
 import { runDeadlines } from '../src/followup/index.ts';
 import { ContentStore } from '../src/storage/index.ts';
 import { responseOfForm } from '../src/web/index.ts';
-import { launchChromium, screenshotPath } from './support/browser.ts';
+import { launchChromium, screenshotPath, signInBrowser } from './support/browser.ts';
 import { createTestContext, ensureTestAgency, seedSite, silentLogger, startApi, type TTestContext } from './support/context.ts';
 import { loadTestHolidays } from './support/holidays.ts';
 import { seedNotifiedCase, type TNotifiedCase } from './support/notified-case.ts';
@@ -46,18 +46,7 @@ afterAll(async () => {
   await ctx?.close();
 });
 
-const signedIn = async (username: string): Promise<{ context: BrowserContext; page: Page; errors: string[] }> => {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
-  const res = await context.request.post(`${api.baseUrl}/v1/auth/login`, { data: { username, password: PASSWORD } });
-  expect(res.status()).toBe(200);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('response', (r) => {
-    if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) errors.push(`${r.status()} ${r.url()}`);
-  });
-  return { context, page, errors };
-};
+const signedIn = (username: string) => signInBrowser(browser, api.baseUrl, username, PASSWORD);
 
 const warned = (page: Page) => page.locator('[data-section="notice-limit"] tr[data-case]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-case')));
 

@@ -1,7 +1,7 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addAgency, addOfficer } from '../../src/accounts/index.ts';
-import { launchChromium, screenshotPath } from '../support/browser.ts';
+import { launchChromium, screenshotPath, signInBrowser } from '../support/browser.ts';
 import { createTestContext, seedSite, startApi, type TTestContext } from '../support/context.ts';
 import { seedReviewCases } from '../support/review-cases.ts';
 import { seedCapture, seedDecision } from '../support/review-stats.ts';
@@ -52,24 +52,7 @@ afterAll(async () => {
   await ctx?.close();
 });
 
-/** A browser context signed in as `username` (the real login: the session cookie lands in the context). */
-const signedIn = async (username: string): Promise<{ context: BrowserContext; page: Page; errors: string[] }> => {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
-  const res = await context.request.post(`${api.baseUrl}/v1/auth/login`, { data: { username, password: PASSWORD } });
-  expect(res.status()).toBe(200);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    // A failed load is reported with its URL by the response listener below (the favicon is not one).
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  // A missing asset names itself (the console says only "404").
-  page.on('response', (r) => {
-    if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) errors.push(`${r.status()} ${r.url()}`);
-  });
-  return { context, page, errors };
-};
+const signedIn = (username: string) => signInBrowser(browser, api.baseUrl, username, PASSWORD);
 
 /** Whether a canvas has anything drawn on it (some pixel not transparent). */
 const canvasDrawn = (page: Page, id: string) =>
