@@ -138,7 +138,7 @@ export const compose = (cfg: TConfig, opts: TComposeOptions) => {
       notice: {
         handle: (ids) =>
           issueNotices(
-            { db: db(), evidence: evidence(), notices: noticeFiles(), calendar: calendar(), publicBaseUrl: cfg.PUBLIC_BASE_URL, channels: cfg.DELIVERY_CHANNELS, render: renderNotice },
+            { db: db(), evidence: evidence(), notices: noticeFiles(), calendar: calendar(), publicBaseUrl: cfg.PUBLIC_BASE_URL, channels: cfg.DELIVERY_CHANNELS, render: renderNotice, postBatchHour: cfg.POST_BATCH_HOUR },
             ids,
           ),
       },

@@ -152,6 +152,21 @@ describe('notice numbers', () => {
     expect(await ctx.db.auditEntry.count({ where: { entityId: c.ownerId, action: 'owner.notice-language' } })).toBe(1);
   });
 
+  it("prints the 20-day date from the expected sending: the post after the day's batch hour goes out the next day", async () => {
+    const { ownerResponseDue, startOfDay } = await import('../src/clock/index.ts');
+    const cal = await deps.calendar.get();
+    const docs: TNoticeDocument[] = [];
+    const capture: TNoticeStageDeps = { ...deps, postBatchHour: 15, render: async (doc) => (docs.push(doc), textRender(doc)) };
+    const post = await seedApprovedCase(ctx.db, deps.evidence, { owner: { email: null, ownerType: 'ORGANISATION', name: 'Công ty TNHH Bưu Chính' } });
+    const mail = await seedApprovedCase(ctx.db, deps.evidence);
+    // 16:00 in Vietnam: past the day's print batch.
+    await issueNotices({ ...capture, now: () => new Date('2026-12-01T09:00:00Z') }, [post.caseId, mail.caseId]);
+    expect(docs.map((d) => d.responseDue.lastDay)).toEqual([
+      ownerResponseDue(startOfDay('2026-12-02'), cal).lastDay,
+      ownerResponseDue(new Date('2026-12-01T09:00:00Z'), cal).lastDay,
+    ]);
+  });
+
   it('no notice, and no number used, for a capture past its 1-year limitation', async () => {
     const agencyId = randomUUID();
     const old = await seedApprovedCase(ctx.db, deps.evidence, { agencyId });

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/index.ts';
-import { isPastLimitation, vietnamDate, type CalendarCache } from '../clock/index.ts';
+import { addDays, isPastLimitation, startOfDay, vietnamDate, vietnamTimeOfDayMs, type CalendarCache } from '../clock/index.ts';
 import type { TDb, TTx } from '../db/index.ts';
 import { CASE_MACHINE } from '../cases/index.ts';
-import { channelPlan, planDelivery } from '../dispatch/index.ts';
+import { channelPlan, planDelivery, type TChannelAddress } from '../dispatch/index.ts';
 import type { DeliveryChannel } from '../generated/prisma/enums.ts';
 import type { ContentStore } from '../storage/index.ts';
 import { moveEntities } from '../workflow/index.ts';
@@ -23,8 +23,16 @@ export type TNoticeStageDeps = {
   /** Delivery channels in fallback order (DELIVERY_CHANNELS). */
   channels: readonly DeliveryChannel[];
   render: (doc: TNoticeDocument) => Promise<Buffer>;
+  /** POST_BATCH_HOUR: a notice whose first channel is the post and that is issued after it goes out the next day. */
+  postBatchHour?: number;
   now?: () => Date;
 };
+
+/** When the first channel is expected to send: at once, or for the post the day's print batch (the next day's, once it is made). */
+const expectedSending = (first: TChannelAddress, at: Date, postBatchHour: number | undefined): Date =>
+  first.channel === 'POST' && postBatchHour !== undefined && vietnamTimeOfDayMs(at) >= postBatchHour * 3_600_000
+    ? startOfDay(addDays(vietnamDate(at), 1))
+    : at;
 
 export type TNoticeOutcome = { kind: 'issued'; number: string } | { kind: 'already-issued' } | { kind: 'not-approved' } | { kind: 'time-barred' } | { kind: 'missing' };
 
@@ -67,10 +75,8 @@ class LeftApproved extends Error {}
  * delivery planned, in one transaction. Only the first attempt to finish records its PDF
  * (the notice's hash never changes once set); a later one changes nothing.
  */
-const recordIssued = async (deps: TNoticeStageDeps, c: TNoticeCase, n: TNumbered, pdf: { sha256: string; bytes: number }, codeHash: string) => {
-  const first = channelPlan(c.owner!, deps.channels)[0];
-  if (!first) throw new Error(`case ${c.id}: no delivery channel reaches its owner`);
-  return deps.db.$transaction(async (tx: TTx) => {
+const recordIssued = (deps: TNoticeStageDeps, c: TNoticeCase, n: TNumbered, first: TChannelAddress, pdf: { sha256: string; bytes: number }, codeHash: string) =>
+  deps.db.$transaction(async (tx: TTx) => {
     const updated = await tx.$executeRaw`
       UPDATE notice SET pdf_sha256 = ${pdf.sha256}, pdf_bytes = ${pdf.bytes}, access_code_hash = ${codeHash}, updated_at = now()
       WHERE id = ${n.id}::uuid AND pdf_sha256 IS NULL`;
@@ -85,7 +91,6 @@ const recordIssued = async (deps: TNoticeStageDeps, c: TNoticeCase, n: TNumbered
     await planDelivery(tx, n, first);
     return true;
   });
-};
 
 const issueOne = async (deps: TNoticeStageDeps, c: TNoticeCase | undefined): Promise<TNoticeOutcome> => {
   if (!c) return { kind: 'missing' };
@@ -95,19 +100,21 @@ const issueOne = async (deps: TNoticeStageDeps, c: TNoticeCase | undefined): Pro
   // Past the limitation the capture founds no sanction (Decree 168 Art 4.1): no notice, whatever
   // the deadlines task (which moves the case to TIME_BARRED) has got round to.
   if (isPastLimitation(c.firstCapturedAt, now)) return { kind: 'time-barred' };
+  const first = channelPlan(c.owner, deps.channels)[0];
+  if (!first) throw new Error(`case ${c.id}: no delivery channel reaches its owner`);
   const numbered = c.notice ?? (await numberNotice(deps.db, c, now));
   if (!numbered) return { kind: 'not-approved' };
   // A fresh code on every attempt: only the attempt that records its PDF keeps its hash.
   const code = generateAccessCode();
   const calendar = await deps.calendar.get();
   const [doc, codeHash] = await Promise.all([
-    noticeDocument({ db: deps.db, evidence: deps.evidence, calendar, publicBaseUrl: deps.publicBaseUrl }, c, numbered, code),
+    noticeDocument({ db: deps.db, evidence: deps.evidence, calendar, publicBaseUrl: deps.publicBaseUrl }, c, { ...numbered, expectedSentAt: expectedSending(first, numbered.issuedAt, deps.postBatchHour) }, code),
     hashAccessCode(code),
   ]);
   const bytes = await deps.render(doc);
   const sha256 = await deps.notices.put(bytes);
   try {
-    return (await recordIssued(deps, c, numbered, { sha256, bytes: bytes.length }, codeHash)) ? { kind: 'issued', number: numbered.number } : { kind: 'already-issued' };
+    return (await recordIssued(deps, c, numbered, first, { sha256, bytes: bytes.length }, codeHash)) ? { kind: 'issued', number: numbered.number } : { kind: 'already-issued' };
   } catch (err) {
     if (!(err instanceof LeftApproved)) throw err;
     // Numbered, but the case left APPROVED before its PDF was recorded: the number stays used, and says why.

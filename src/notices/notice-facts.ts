@@ -138,7 +138,7 @@ export const noticePath = (number: string): string => `/notices/${number.split('
 export const noticeDocument = async (
   deps: TDocumentInput,
   c: TNoticeCase,
-  notice: { number: string; issuedAt: Date; language: string },
+  notice: { number: string; issuedAt: Date; language: string; expectedSentAt?: Date },
   accessCode: string,
 ): Promise<TNoticeDocument> => {
   if (!c.owner || !c.detectingAgency || c.fineMin === null || c.fineMax === null || !c.legalBasis) {
@@ -177,7 +177,8 @@ export const noticeDocument = async (
     },
     detectingUnit: c.detectingAgency.name,
     handlingUnit: terms.handlingUnit,
-    responseDue: ownerResponseDue(notice.issuedAt, deps.calendar),
+    // The period runs from the sending (Circular 73 Art 24.5): printed from the day the first channel is expected to send.
+    responseDue: ownerResponseDue(notice.expectedSentAt ?? notice.issuedAt, deps.calendar),
     evidence: captured.evidence,
     // The code rides in the fragment: browsers do not send it, so no server log holds it.
     access: { shortUrl, code: accessCode, qrUrl: `${shortUrl}#code=${accessCode.replace('-', '')}` },
