@@ -2,7 +2,7 @@ export { dummyAccessCodeHash, generateAccessCode, hashAccessCode, normaliseAcces
 export { issueNotices } from './issue-notices.ts';
 export type { TNoticeOutcome, TNoticeStageDeps } from './issue-notices.ts';
 export type { TNoticeDocument } from './notice-document.ts';
-export { assessedSpeed, issuerOf, loadNoticeCases, noticeDocument, noticePath, noticeTerms } from './notice-facts.ts';
+export { assessedSpeed, issuerOf, loadNoticeCases, noticePath, noticeTerms } from './notice-facts.ts';
 export type { TNoticeCase } from './notice-facts.ts';
 export { DEFAULT_NOTICE_NUMBER_PATTERN, formatNoticeNumber, ZNoticeNumberPattern } from './notice-number.ts';
 export { caseNoticeRecord, noticeByNumber, noticeFileName, noticeFileOfCase } from './notice-record.ts';
